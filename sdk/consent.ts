@@ -1,0 +1,800 @@
+import {
+  getAddress,
+  isHexString,
+  type ContractRunner,
+  type ContractTransactionResponse,
+  type LogDescription,
+  type Signer,
+} from "ethers";
+import { ConsentRegistry__factory, type ConsentRegistry } from "../typechain-types/index.js";
+import { categoryIds, purposeId } from "./dpv.js";
+import { CitizenDataError, InvalidInputError, decodeRevert } from "./errors.js";
+import {
+  consentTypedData,
+  type ConsentDomain,
+  type ConsentPrimaryType,
+  type ConsentRequests,
+  type GrantRequest,
+  type SetOperatorRequest,
+  type WithdrawAllRequest,
+  type WithdrawRequest,
+} from "./consent-typed-data.js";
+import { hashConsentReceipt, receiptConsentTerms, type ConsentReceipt } from "./receipt.js";
+
+type Hex = `0x${string}`;
+
+/** How an action reached the registry, as recorded in its events. */
+export type Via = "subject" | "operator" | "signature";
+const VIA: readonly Via[] = ["subject", "operator", "signature"];
+
+/** A purpose: a DPV name (`"ResearchAndDevelopment"`), a DPV IRI, or a `bytes32` id. */
+export type PurposeInput = string;
+/** A personal-data category: a DPV name (`"Location"`), a DPV IRI, or a `bytes32` id. */
+export type CategoryInput = string;
+
+/** What every write returns besides its decoded result. */
+export interface TransactionInfo {
+  transactionHash: Hex;
+  blockNumber: number;
+  gasUsed: bigint;
+}
+
+/** A consent as the registry recorded it in a `ConsentGranted` event. */
+export interface GrantedConsent extends TransactionInfo {
+  consentId: Hex;
+  subject: Hex;
+  grantee: Hex;
+  purpose: Hex;
+  categories: Hex[];
+  categorySetId: number;
+  validUntil: bigint;
+  receiptHash: Hex;
+  nonce: bigint;
+  actor: Hex;
+  via: Via;
+}
+
+/** A withdrawal as recorded in a `ConsentWithdrawn` event. */
+export interface WithdrawnConsent extends TransactionInfo {
+  consentId: Hex;
+  subject: Hex;
+  grantee: Hex;
+  purpose: Hex;
+  categorySetId: number;
+  validUntil: bigint;
+  nonce: bigint;
+  actor: Hex;
+  via: Via;
+}
+
+/** A withdraw-all as recorded in an `AllConsentsWithdrawn` event. */
+export interface AllWithdrawn extends TransactionInfo {
+  subject: Hex;
+  epoch: number;
+  actor: Hex;
+  via: Via;
+}
+
+/** An operator change as recorded in an `OperatorSet` event. */
+export interface OperatorChanged extends TransactionInfo {
+  subject: Hex;
+  previousOperator: Hex;
+  operator: Hex;
+  actor: Hex;
+  via: Via;
+}
+
+/** A consent's stored state, with the derived answer to "is it in force now?". */
+export interface ConsentState {
+  consentId: Hex;
+  validUntil: bigint;
+  epoch: number;
+  categorySetId: number;
+  nonce: bigint;
+  active: boolean;
+  /** Active, unexpired at the latest block, and not voided by a withdraw-all. */
+  inForce: boolean;
+  /** The categories it covers (empty if it was never granted). */
+  categories: Hex[];
+}
+
+/** A signed request ready to relay. */
+export interface Signed<R> {
+  request: R;
+  signature: Hex;
+}
+
+/** The result of checking a consent receipt against the chain. */
+export interface ReceiptCheck {
+  /** True when the chain holds this receipt's consent, with these terms, and it is in force now. */
+  valid: boolean;
+  /** Why it is not valid, in words; empty when valid. */
+  problems: string[];
+  receiptHash: Hex;
+  consentId: Hex;
+}
+
+/** Plain-language explanation of each ConsentRegistry error, used in SDK error messages. */
+export const CONSENT_ERROR_EXPLANATIONS: Readonly<Record<string, string>> = {
+  ConsentRegistryInvalidGrantee: "The grantee must be a non-zero address other than the subject.",
+  ConsentRegistryInvalidPurpose: "A purpose id is required.",
+  ConsentRegistryInvalidCategoryCount: "Give between 1 and 64 personal-data categories.",
+  ConsentRegistryCategoriesNotSorted:
+    "Categories must be strictly ascending with no duplicates; the SDK sorts them when given names.",
+  ConsentRegistryExpiryInPast: "validUntil must not be before the current block time.",
+  ConsentRegistryNothingToWithdraw: "There is no active consent to withdraw (never granted, or already withdrawn).",
+  ConsentRegistryUnauthorized: "Only the subject or its appointed operator may do this.",
+  ConsentRegistryInvalidOperator: "A subject cannot appoint itself as its operator.",
+  ConsentRegistryMissingDeadline: "A signed request needs a deadline.",
+  ConsentRegistryExpiredSignature: "The signed request's deadline has passed; ask the subject to sign again.",
+  ConsentRegistryInvalidNonce:
+    "The signed request was already used, or the consent changed since it was signed; sign again with the current nonce.",
+  ConsentRegistryInvalidSignature:
+    "The signature is not the subject's for this request, chain and registry (or the subject's wallet refused it).",
+  ConsentRegistryUnknownCategorySet: "No category set with that id is registered.",
+};
+
+const BYTES32 = /^0x[0-9a-fA-F]{64}$/;
+
+function toPurposeId(purpose: PurposeInput): Hex {
+  if (BYTES32.test(purpose)) return purpose.toLowerCase() as Hex;
+  return purposeId(purpose);
+}
+
+function toCategoryIds(categories: readonly CategoryInput[]): Hex[] {
+  if (categories.length === 0) throw new InvalidInputError("Give at least one personal-data category");
+  if (!categories.every((c) => BYTES32.test(c))) return categoryIds(categories);
+  const ids = categories.map((c) => c.toLowerCase() as Hex).sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
+  ids.forEach((id, i) => {
+    if (i > 0 && id === ids[i - 1]) throw new InvalidInputError(`Category ${id} is listed twice`);
+  });
+  return ids;
+}
+
+function toAddress(value: string, field: string): Hex {
+  try {
+    return getAddress(value) as Hex;
+  } catch (cause) {
+    throw new InvalidInputError(`${field} is not an address: ${JSON.stringify(value)}`, { cause });
+  }
+}
+
+function toUint40(value: bigint | number, field: string): bigint {
+  const v = BigInt(value);
+  if (v < 0n || v >= 2n ** 40n) {
+    throw new InvalidInputError(`${field} must be a unix time in seconds below 2^40`, { details: `got ${v}` });
+  }
+  return v;
+}
+
+/**
+ * Client of a ConsentRegistry deployment: grant, withdraw and withdraw-all directly or by signature,
+ * operators, validity checks for one subject or a cohort, and receipt checks.
+ *
+ * @example
+ * ```ts
+ * const consent = ConsentClient.connect(registryAddress, citizenSigner);
+ * const { consentId } = await consent.grant({
+ *   grantee: cityMobilityDept,
+ *   purpose: "ResearchAndDevelopment",
+ *   categories: ["Location", "Age"],
+ *   validUntil: 1_900_000_000n,
+ *   receiptHash,
+ * });
+ * await consent.isValid({ subject: citizen, grantee: cityMobilityDept, purpose: "ResearchAndDevelopment", category: "Location" });
+ * ```
+ */
+export class ConsentClient {
+  /** The TypeChain binding, for anything the client does not wrap. */
+  readonly contract: ConsentRegistry;
+
+  private constructor(contract: ConsentRegistry) {
+    this.contract = contract;
+  }
+
+  /**
+   * Connects to the registry at `address` through `runner` (a signer to write, a provider to read).
+   *
+   * @example
+   * ```ts
+   * const consent = ConsentClient.connect("0x…", signer);
+   * ```
+   */
+  static connect(address: string, runner: ContractRunner): ConsentClient {
+    return new ConsentClient(ConsentRegistry__factory.connect(toAddress(address, "registry address"), runner));
+  }
+
+  /** The same client acting through another signer or provider. */
+  withRunner(runner: ContractRunner): ConsentClient {
+    return new ConsentClient(this.contract.connect(runner));
+  }
+
+  /** The registry's address. */
+  get address(): Hex {
+    return this.contract.target as Hex;
+  }
+
+  /**
+   * Grants (or replaces) the signer's consent for `grantee` to process `categories` for `purpose`.
+   *
+   * @example
+   * ```ts
+   * const { consentId, nonce } = await consent.grant({ grantee, purpose: "PublicBenefit", categories: ["Location"], validUntil, receiptHash });
+   * ```
+   */
+  async grant(params: {
+    grantee: string;
+    purpose: PurposeInput;
+    categories: readonly CategoryInput[];
+    validUntil: bigint | number;
+    receiptHash: string;
+  }): Promise<GrantedConsent> {
+    const args = [
+      toAddress(params.grantee, "grantee"),
+      toPurposeId(params.purpose),
+      toCategoryIds(params.categories),
+      toUint40(params.validUntil, "validUntil"),
+      this.bytes32(params.receiptHash, "receiptHash"),
+    ] as const;
+    return this.write(() => this.contract.grant(...args), "ConsentGranted", (log, info) => this.granted(log, info));
+  }
+
+  /**
+   * Relays a grant the subject signed (see {@link ConsentClient.signGrant}); the connected signer pays the gas.
+   *
+   * @example
+   * ```ts
+   * const signed = await consent.signGrant(citizenWallet, { grantee, purpose: "ResearchAndDevelopment", categories: ["Location"], validUntil, receiptHash });
+   * const { consentId } = await consent.withRunner(operatorSigner).grantBySig(signed);
+   * ```
+   */
+  async grantBySig(signed: Signed<GrantRequest>): Promise<GrantedConsent> {
+    return this.write(
+      () => this.contract.grantBySig({ ...signed.request, categories: [...signed.request.categories] }, signed.signature),
+      "ConsentGranted",
+      (log, info) => this.granted(log, info),
+    );
+  }
+
+  /**
+   * Withdraws a consent; the signer must be the subject or its operator.
+   *
+   * @example
+   * ```ts
+   * await consent.withdraw({ subject, grantee, purpose: "ResearchAndDevelopment" });
+   * ```
+   */
+  async withdraw(params: { subject: string; grantee: string; purpose: PurposeInput }): Promise<WithdrawnConsent> {
+    const args = [
+      toAddress(params.subject, "subject"),
+      toAddress(params.grantee, "grantee"),
+      toPurposeId(params.purpose),
+    ] as const;
+    return this.write(() => this.contract.withdraw(...args), "ConsentWithdrawn", (log, info) => this.withdrawn(log, info));
+  }
+
+  /**
+   * Relays a withdrawal the subject signed.
+   *
+   * @example
+   * ```ts
+   * await consent.withdrawBySig(await consent.signWithdraw(citizenWallet, { grantee, purpose }));
+   * ```
+   */
+  async withdrawBySig(signed: Signed<WithdrawRequest>): Promise<WithdrawnConsent> {
+    return this.write(
+      () => this.contract.withdrawBySig(signed.request, signed.signature),
+      "ConsentWithdrawn",
+      (log, info) => this.withdrawn(log, info),
+    );
+  }
+
+  /**
+   * Voids every consent of `subject` at constant cost; the signer must be the subject or its operator.
+   *
+   * @example
+   * ```ts
+   * const { epoch } = await consent.withdrawAll({ subject });
+   * ```
+   */
+  async withdrawAll(params: { subject: string }): Promise<AllWithdrawn> {
+    const subject = toAddress(params.subject, "subject");
+    return this.write(
+      () => this.contract.withdrawAll(subject),
+      "AllConsentsWithdrawn",
+      (log, info) => this.allWithdrawn(log, info),
+    );
+  }
+
+  /**
+   * Relays a withdraw-all the subject signed.
+   *
+   * @example
+   * ```ts
+   * await consent.withdrawAllBySig(await consent.signWithdrawAll(citizenWallet));
+   * ```
+   */
+  async withdrawAllBySig(signed: Signed<WithdrawAllRequest>): Promise<AllWithdrawn> {
+    return this.write(
+      () => this.contract.withdrawAllBySig(signed.request, signed.signature),
+      "AllConsentsWithdrawn",
+      (log, info) => this.allWithdrawn(log, info),
+    );
+  }
+
+  /**
+   * Appoints, replaces or (with `null`) removes the signer's operator.
+   *
+   * @example
+   * ```ts
+   * await consent.setOperator({ operator: pdmOperator });
+   * await consent.setOperator({ operator: null }); // remove
+   * ```
+   */
+  async setOperator(params: { operator: string | null }): Promise<OperatorChanged> {
+    const operator = params.operator === null ? ZERO_ADDRESS : toAddress(params.operator, "operator");
+    return this.write(
+      () => this.contract.setOperator(operator),
+      "OperatorSet",
+      (log, info) => this.operatorChanged(log, info),
+    );
+  }
+
+  /**
+   * Relays an operator change the subject signed.
+   *
+   * @example
+   * ```ts
+   * await consent.setOperatorBySig(await consent.signSetOperator(citizenWallet, { operator }));
+   * ```
+   */
+  async setOperatorBySig(signed: Signed<SetOperatorRequest>): Promise<OperatorChanged> {
+    return this.write(
+      () => this.contract.setOperatorBySig(signed.request, signed.signature),
+      "OperatorSet",
+      (log, info) => this.operatorChanged(log, info),
+    );
+  }
+
+  /**
+   * Registers a set of categories ahead of the grants that will use it, so that each grant stays cheap.
+   *
+   * @example
+   * ```ts
+   * const id = await consent.registerCategorySet({ categories: ["Location", "Age"] });
+   * ```
+   */
+  async registerCategorySet(params: { categories: readonly CategoryInput[] }): Promise<number> {
+    const ids = toCategoryIds(params.categories);
+    const existing = Number(await this.read(() => this.contract.categorySetIdOf(ids)));
+    if (existing !== 0) return existing;
+    return this.write(
+      () => this.contract.registerCategorySet(ids),
+      "CategorySetRegistered",
+      (log) => Number(log.args.getValue("categorySetId")),
+    );
+  }
+
+  /**
+   * Builds and signs a grant with the subject's signer (an EOA, or the key behind an ERC-1271 wallet when
+   * `subject` names the wallet). Nonce and domain are read from the chain; the deadline defaults to one hour.
+   *
+   * @example
+   * ```ts
+   * const signed = await consent.signGrant(citizenWallet, { grantee, purpose: "ResearchAndDevelopment", categories: ["Location"], validUntil, receiptHash });
+   * ```
+   */
+  async signGrant(
+    signer: Signer,
+    params: {
+      subject?: string;
+      grantee: string;
+      purpose: PurposeInput;
+      categories: readonly CategoryInput[];
+      validUntil: bigint | number;
+      receiptHash: string;
+      deadline?: bigint | number;
+    },
+  ): Promise<Signed<GrantRequest>> {
+    const subject = toAddress(params.subject ?? (await signer.getAddress()), "subject");
+    const grantee = toAddress(params.grantee, "grantee");
+    const purpose = toPurposeId(params.purpose);
+    const message: GrantRequest = {
+      subject,
+      grantee,
+      purpose,
+      categories: toCategoryIds(params.categories),
+      validUntil: toUint40(params.validUntil, "validUntil"),
+      receiptHash: this.bytes32(params.receiptHash, "receiptHash"),
+      nonce: (await this.getConsent({ subject, grantee, purpose })).nonce,
+      deadline: await this.deadline(params.deadline),
+    };
+    return this.sign(signer, "GrantRequest", message);
+  }
+
+  /**
+   * Builds and signs a withdrawal with the subject's signer.
+   *
+   * @example
+   * ```ts
+   * const signed = await consent.signWithdraw(citizenWallet, { grantee, purpose: "ResearchAndDevelopment" });
+   * ```
+   */
+  async signWithdraw(
+    signer: Signer,
+    params: { subject?: string; grantee: string; purpose: PurposeInput; deadline?: bigint | number },
+  ): Promise<Signed<WithdrawRequest>> {
+    const subject = toAddress(params.subject ?? (await signer.getAddress()), "subject");
+    const grantee = toAddress(params.grantee, "grantee");
+    const purpose = toPurposeId(params.purpose);
+    const message: WithdrawRequest = {
+      subject,
+      grantee,
+      purpose,
+      nonce: (await this.getConsent({ subject, grantee, purpose })).nonce,
+      deadline: await this.deadline(params.deadline),
+    };
+    return this.sign(signer, "WithdrawRequest", message);
+  }
+
+  /**
+   * Builds and signs a withdraw-all with the subject's signer.
+   *
+   * @example
+   * ```ts
+   * const signed = await consent.signWithdrawAll(citizenWallet);
+   * ```
+   */
+  async signWithdrawAll(
+    signer: Signer,
+    params: { subject?: string; deadline?: bigint | number } = {},
+  ): Promise<Signed<WithdrawAllRequest>> {
+    const subject = toAddress(params.subject ?? (await signer.getAddress()), "subject");
+    const message: WithdrawAllRequest = {
+      subject,
+      nonce: (await this.getSubject({ subject })).nonce,
+      deadline: await this.deadline(params.deadline),
+    };
+    return this.sign(signer, "WithdrawAllRequest", message);
+  }
+
+  /**
+   * Builds and signs an operator change (`null` removes the operator) with the subject's signer.
+   *
+   * @example
+   * ```ts
+   * const signed = await consent.signSetOperator(citizenWallet, { operator: pdmOperator });
+   * ```
+   */
+  async signSetOperator(
+    signer: Signer,
+    params: { subject?: string; operator: string | null; deadline?: bigint | number },
+  ): Promise<Signed<SetOperatorRequest>> {
+    const subject = toAddress(params.subject ?? (await signer.getAddress()), "subject");
+    const message: SetOperatorRequest = {
+      subject,
+      operator: params.operator === null ? ZERO_ADDRESS : toAddress(params.operator, "operator"),
+      nonce: (await this.getSubject({ subject })).nonce,
+      deadline: await this.deadline(params.deadline),
+    };
+    return this.sign(signer, "SetOperatorRequest", message);
+  }
+
+  /**
+   * The registry's EIP-712 domain, read from the contract (ERC-5267), so it always names this chain and registry.
+   *
+   * @example
+   * ```ts
+   * const typed = consentTypedData(await consent.domain(), "WithdrawAllRequest", request); // then viem signTypedData
+   * ```
+   */
+  async domain(): Promise<ConsentDomain> {
+    const d = await this.read(() => this.contract.eip712Domain());
+    return {
+      name: d.name,
+      version: d.version,
+      chainId: d.chainId,
+      verifyingContract: toAddress(d.verifyingContract, "verifyingContract"),
+    };
+  }
+
+  /**
+   * Whether `subject`'s consent lets `grantee` process `category` for `purpose` now.
+   *
+   * @example
+   * ```ts
+   * const ok = await consent.isValid({ subject, grantee, purpose: "ResearchAndDevelopment", category: "Location" });
+   * ```
+   */
+  async isValid(params: {
+    subject: string;
+    grantee: string;
+    purpose: PurposeInput;
+    category: CategoryInput;
+  }): Promise<boolean> {
+    const [category] = toCategoryIds([params.category]);
+    return this.read(() =>
+      this.contract.isValid(
+        toAddress(params.subject, "subject"),
+        toAddress(params.grantee, "grantee"),
+        toPurposeId(params.purpose),
+        category as Hex,
+      ),
+    );
+  }
+
+  /**
+   * {@link ConsentClient.isValid} for a whole cohort, `chunkSize` subjects per call (one call up to that size).
+   *
+   * @example
+   * ```ts
+   * const valid = await consent.isValidBatch({ subjects, grantee, purpose: "ResearchAndDevelopment", category: "Location" });
+   * const deliverable = subjects.filter((_, i) => valid[i]);
+   * ```
+   */
+  async isValidBatch(params: {
+    subjects: readonly string[];
+    grantee: string;
+    purpose: PurposeInput;
+    category: CategoryInput;
+    chunkSize?: number;
+  }): Promise<boolean[]> {
+    const chunkSize = params.chunkSize ?? 2_000;
+    if (!Number.isInteger(chunkSize) || chunkSize < 1) {
+      throw new InvalidInputError("chunkSize must be a positive whole number", { details: `got ${chunkSize}` });
+    }
+    const subjects = params.subjects.map((s, i) => toAddress(s, `subjects[${i}]`));
+    const grantee = toAddress(params.grantee, "grantee");
+    const purpose = toPurposeId(params.purpose);
+    const [category] = toCategoryIds([params.category]);
+    const result: boolean[] = [];
+    for (let start = 0; start < subjects.length; start += chunkSize) {
+      const chunk = subjects.slice(start, start + chunkSize);
+      result.push(...(await this.read(() => this.contract.isValidBatch(chunk, grantee, purpose, category as Hex))));
+    }
+    return result;
+  }
+
+  /**
+   * A consent's stored state and categories, and whether it is in force at the latest block.
+   *
+   * @example
+   * ```ts
+   * const { active, inForce, categories, nonce } = await consent.getConsent({ subject, grantee, purpose: "ResearchAndDevelopment" });
+   * ```
+   */
+  async getConsent(params: { subject: string; grantee: string; purpose: PurposeInput }): Promise<ConsentState> {
+    const subject = toAddress(params.subject, "subject");
+    const grantee = toAddress(params.grantee, "grantee");
+    const purpose = toPurposeId(params.purpose);
+    const [stored, subjectState, consentId] = await Promise.all([
+      this.read(() => this.contract.getConsent(subject, grantee, purpose)),
+      this.read(() => this.contract.getSubject(subject)),
+      this.read(() => this.contract.consentIdOf(subject, grantee, purpose)),
+    ]);
+    const categorySetId = Number(stored.categorySetId);
+    const categories =
+      categorySetId === 0 ? [] : ((await this.read(() => this.contract.categoriesOf(categorySetId))) as Hex[]);
+    const now = await this.latestTimestamp();
+    return {
+      consentId: consentId as Hex,
+      validUntil: stored.validUntil,
+      epoch: Number(stored.epoch),
+      categorySetId,
+      nonce: stored.nonce,
+      active: stored.active,
+      inForce: stored.active && now <= stored.validUntil && stored.epoch === subjectState.epoch,
+      categories,
+    };
+  }
+
+  /**
+   * A subject's operator (null when none), epoch and subject-level nonce.
+   *
+   * @example
+   * ```ts
+   * const { operator } = await consent.getSubject({ subject });
+   * ```
+   */
+  async getSubject(params: { subject: string }): Promise<{ operator: Hex | null; epoch: number; nonce: bigint }> {
+    const state = await this.read(() => this.contract.getSubject(toAddress(params.subject, "subject")));
+    return {
+      operator: state.operator === ZERO_ADDRESS ? null : (state.operator as Hex),
+      epoch: Number(state.epoch),
+      nonce: state.nonce,
+    };
+  }
+
+  /**
+   * Checks a consent receipt against the chain: the registry it names, a grant of exactly its terms whose
+   * receipt hash is this receipt's, and that the consent is still in force.
+   *
+   * @example
+   * ```ts
+   * const check = await consent.verifyReceipt(receipt);
+   * if (!check.valid) console.log(check.problems.join("\n"));
+   * ```
+   */
+  async verifyReceipt(receipt: ConsentReceipt): Promise<ReceiptCheck> {
+    const receiptHash = hashConsentReceipt(receipt);
+    const terms = receiptConsentTerms(receipt);
+    const consentId = (await this.read(() =>
+      this.contract.consentIdOf(terms.subject, terms.grantee, terms.purposeId),
+    )) as Hex;
+    const problems: string[] = [];
+
+    const { chainId } = await this.domain();
+    if (BigInt(receipt.ledger.chainId) !== chainId) {
+      problems.push(`The receipt names chain ${receipt.ledger.chainId}, but this registry is on chain ${chainId}.`);
+    }
+    if (getAddress(receipt.ledger.registry) !== getAddress(this.address)) {
+      problems.push(`The receipt names registry ${receipt.ledger.registry}, not ${this.address}.`);
+    }
+
+    const granted = await this.read(() =>
+      this.contract.queryFilter(this.contract.filters.ConsentGranted(consentId)),
+    );
+    const latest = granted.at(-1);
+    if (!latest) {
+      problems.push("No grant of this consent is recorded on chain.");
+    } else if (latest.args.receiptHash !== receiptHash) {
+      const earlier = granted.some((event) => event.args.receiptHash === receiptHash);
+      problems.push(
+        earlier
+          ? "This receipt belongs to an earlier grant that a later grant replaced."
+          : "The chain's grant of this consent carries another receipt hash: the receipt was altered or is not this consent's.",
+      );
+    } else {
+      const sameCategories =
+        latest.args.categories.length === terms.categoryIds.length &&
+        latest.args.categories.every((c, i) => c === terms.categoryIds[i]);
+      if (!sameCategories) problems.push("The categories granted on chain differ from the receipt's.");
+      if (latest.args.validUntil !== terms.validUntil) {
+        problems.push(`The chain's grant is valid until ${latest.args.validUntil}, the receipt says ${terms.validUntil}.`);
+      }
+      const state = await this.getConsent({ subject: terms.subject, grantee: terms.grantee, purpose: terms.purposeId });
+      if (!state.active) problems.push("The consent has been withdrawn.");
+      else if (state.epoch !== (await this.getSubject({ subject: terms.subject })).epoch) {
+        problems.push("The subject has withdrawn all its consents since this grant.");
+      } else if (!state.inForce) problems.push("The consent has expired.");
+    }
+    return { valid: problems.length === 0, problems, receiptHash, consentId };
+  }
+
+  private async sign<P extends ConsentPrimaryType>(
+    signer: Signer,
+    primaryType: P,
+    message: ConsentRequests[P],
+  ): Promise<Signed<ConsentRequests[P]>> {
+    const typed = consentTypedData(await this.domain(), primaryType, message);
+    const types = typed.types as unknown as Record<string, { name: string; type: string }[]>;
+    const signature = (await signer.signTypedData(typed.domain, types, { ...typed.message })) as Hex;
+    return { request: message, signature };
+  }
+
+  private async deadline(deadline: bigint | number | undefined): Promise<bigint> {
+    if (deadline !== undefined) {
+      const value = BigInt(deadline);
+      if (value <= 0n) throw new InvalidInputError("deadline must be a unix time in seconds, in the future");
+      return value;
+    }
+    return (await this.latestTimestamp()) + 3_600n;
+  }
+
+  private async latestTimestamp(): Promise<bigint> {
+    const provider = this.contract.runner?.provider;
+    if (!provider) throw new CitizenDataError("The client needs a provider to read the chain");
+    const block = await provider.getBlock("latest");
+    if (!block) throw new CitizenDataError("The provider returned no latest block");
+    return BigInt(block.timestamp);
+  }
+
+  private bytes32(value: string, field: string): Hex {
+    if (!isHexString(value, 32)) {
+      throw new InvalidInputError(`${field} must be a 32-byte hex string`, { details: `got ${JSON.stringify(value)}` });
+    }
+    return value.toLowerCase() as Hex;
+  }
+
+  private async read<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      throw this.decode(error);
+    }
+  }
+
+  private async write<T>(
+    send: () => Promise<ContractTransactionResponse>,
+    eventName: string,
+    decode: (log: LogDescription, info: TransactionInfo) => T,
+  ): Promise<T> {
+    let receipt;
+    try {
+      receipt = await (await send()).wait();
+    } catch (error) {
+      throw this.decode(error);
+    }
+    if (!receipt) throw new CitizenDataError("The transaction was not mined");
+    const info: TransactionInfo = {
+      transactionHash: receipt.hash as Hex,
+      blockNumber: receipt.blockNumber,
+      gasUsed: receipt.gasUsed,
+    };
+    for (const log of receipt.logs) {
+      if (getAddress(log.address) !== getAddress(this.address)) continue;
+      const parsed = this.contract.interface.parseLog(log);
+      if (parsed?.name === eventName) return decode(parsed, info);
+    }
+    throw new CitizenDataError(`The transaction ${receipt.hash} emitted no ${eventName} event`);
+  }
+
+  private decode(error: unknown): unknown {
+    return decodeRevert(error, "ConsentRegistry", ConsentRegistry__factory.abi, CONSENT_ERROR_EXPLANATIONS);
+  }
+
+  private granted(log: LogDescription, info: TransactionInfo): GrantedConsent {
+    const a = log.args;
+    return {
+      ...info,
+      consentId: a.getValue("consentId") as Hex,
+      subject: a.getValue("subject") as Hex,
+      grantee: a.getValue("grantee") as Hex,
+      purpose: a.getValue("purpose") as Hex,
+      categories: [...(a.getValue("categories") as Hex[])],
+      categorySetId: Number(a.getValue("categorySetId")),
+      validUntil: a.getValue("validUntil") as bigint,
+      receiptHash: a.getValue("receiptHash") as Hex,
+      nonce: a.getValue("nonce") as bigint,
+      actor: a.getValue("actor") as Hex,
+      via: viaOf(a.getValue("via") as bigint),
+    };
+  }
+
+  private withdrawn(log: LogDescription, info: TransactionInfo): WithdrawnConsent {
+    const a = log.args;
+    return {
+      ...info,
+      consentId: a.getValue("consentId") as Hex,
+      subject: a.getValue("subject") as Hex,
+      grantee: a.getValue("grantee") as Hex,
+      purpose: a.getValue("purpose") as Hex,
+      categorySetId: Number(a.getValue("categorySetId")),
+      validUntil: a.getValue("validUntil") as bigint,
+      nonce: a.getValue("nonce") as bigint,
+      actor: a.getValue("actor") as Hex,
+      via: viaOf(a.getValue("via") as bigint),
+    };
+  }
+
+  private allWithdrawn(log: LogDescription, info: TransactionInfo): AllWithdrawn {
+    const a = log.args;
+    return {
+      ...info,
+      subject: a.getValue("subject") as Hex,
+      epoch: Number(a.getValue("epoch")),
+      actor: a.getValue("actor") as Hex,
+      via: viaOf(a.getValue("via") as bigint),
+    };
+  }
+
+  private operatorChanged(log: LogDescription, info: TransactionInfo): OperatorChanged {
+    const a = log.args;
+    return {
+      ...info,
+      subject: a.getValue("subject") as Hex,
+      previousOperator: a.getValue("previousOperator") as Hex,
+      operator: a.getValue("operator") as Hex,
+      actor: a.getValue("actor") as Hex,
+      via: viaOf(a.getValue("via") as bigint),
+    };
+  }
+}
+
+const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000" as Hex;
+
+function viaOf(value: bigint): Via {
+  const via = VIA[Number(value)];
+  if (!via) throw new CitizenDataError(`Unknown 'via' value ${value} in a registry event`);
+  return via;
+}
