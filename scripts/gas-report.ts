@@ -29,7 +29,10 @@ try {
 } catch {
   // first run: no report yet
 }
-const merged = { ...existing, ...Object.fromEntries(measurements.map((m) => [m.key, Number(m.gas)])) };
+const merged = {
+  ...existing,
+  ...Object.fromEntries(measurements.map((m) => [m.key, Number(m.gas)])),
+};
 await mkdir(path.dirname(REPORT), { recursive: true });
 await writeFile(REPORT, `${JSON.stringify(merged, null, 2)}\n`);
 console.log(`Wrote ${measurements.length} measurements to ${REPORT}`);

@@ -7,7 +7,7 @@ import {
   type Signer,
 } from "ethers";
 import { ConsentRegistry__factory, type ConsentRegistry } from "../typechain-types/index.js";
-import { categoryIds, purposeId } from "./dpv.js";
+import { MAX_CATEGORIES, resolveTerm, type CategoryRef, type PurposeRef } from "./dpv.js";
 import { CitizenDataError, InvalidInputError, decodeRevert } from "./errors.js";
 import {
   consentTypedData,
@@ -19,7 +19,7 @@ import {
   type WithdrawAllRequest,
   type WithdrawRequest,
 } from "./consent-typed-data.js";
-import { hashConsentReceipt, receiptConsentTerms, type ConsentReceipt } from "./receipt.js";
+import { receiptConsentTerms, type ConsentReceipt } from "./receipt.js";
 
 type Hex = `0x${string}`;
 
@@ -27,10 +27,10 @@ type Hex = `0x${string}`;
 export type Via = "subject" | "operator" | "signature";
 const VIA: readonly Via[] = ["subject", "operator", "signature"];
 
-/** A purpose: a DPV name (`"ResearchAndDevelopment"`), a DPV IRI, or a `bytes32` id. */
-export type PurposeInput = string;
-/** A personal-data category: a DPV name (`"Location"`), a DPV IRI, or a `bytes32` id. */
-export type CategoryInput = string;
+/** A purpose: a DPV name (`"ResearchAndDevelopment"`), a prefixed name or IRI, or a `bytes32` id. */
+export type PurposeInput = PurposeRef | Hex | (string & {});
+/** A personal-data category: a DPV name (`"Location"`), a prefixed name or IRI, or a `bytes32` id. */
+export type CategoryInput = CategoryRef | Hex | (string & {});
 
 /** What every write returns besides its decoded result. */
 export interface TransactionInfo {
@@ -122,11 +122,13 @@ export const CONSENT_ERROR_EXPLANATIONS: Readonly<Record<string, string>> = {
   ConsentRegistryCategoriesNotSorted:
     "Categories must be strictly ascending with no duplicates; the SDK sorts them when given names.",
   ConsentRegistryExpiryInPast: "validUntil must not be before the current block time.",
-  ConsentRegistryNothingToWithdraw: "There is no active consent to withdraw (never granted, or already withdrawn).",
+  ConsentRegistryNothingToWithdraw:
+    "There is no active consent to withdraw (never granted, or already withdrawn).",
   ConsentRegistryUnauthorized: "Only the subject or its appointed operator may do this.",
   ConsentRegistryInvalidOperator: "A subject cannot appoint itself as its operator.",
   ConsentRegistryMissingDeadline: "A signed request needs a deadline.",
-  ConsentRegistryExpiredSignature: "The signed request's deadline has passed; ask the subject to sign again.",
+  ConsentRegistryExpiredSignature:
+    "The signed request's deadline has passed; ask the subject to sign again.",
   ConsentRegistryInvalidNonce:
     "The signed request was already used, or the consent changed since it was signed; sign again with the current nonce.",
   ConsentRegistryInvalidSignature:
@@ -138,17 +140,32 @@ const BYTES32 = /^0x[0-9a-fA-F]{64}$/;
 
 function toPurposeId(purpose: PurposeInput): Hex {
   if (BYTES32.test(purpose)) return purpose.toLowerCase() as Hex;
-  return purposeId(purpose);
+  return resolveTerm("purpose", purpose).id;
 }
 
+/** Category ids, strictly ascending as the registry requires; duplicates are refused, naming both inputs. */
 function toCategoryIds(categories: readonly CategoryInput[]): Hex[] {
-  if (categories.length === 0) throw new InvalidInputError("Give at least one personal-data category");
-  if (!categories.every((c) => BYTES32.test(c))) return categoryIds(categories);
-  const ids = categories.map((c) => c.toLowerCase() as Hex).sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
-  ids.forEach((id, i) => {
-    if (i > 0 && id === ids[i - 1]) throw new InvalidInputError(`Category ${id} is listed twice`);
+  if (categories.length === 0)
+    throw new InvalidInputError("Give at least one personal-data category");
+  if (categories.length > MAX_CATEGORIES) {
+    throw new InvalidInputError(`Give at most ${MAX_CATEGORIES} personal-data categories`, {
+      details: `got ${categories.length}`,
+    });
+  }
+  const entries = categories.map((input) => ({
+    input,
+    id: BYTES32.test(input) ? (input.toLowerCase() as Hex) : resolveTerm("category", input).id,
+  }));
+  entries.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : BigInt(a.id) > BigInt(b.id) ? 1 : 0));
+  entries.forEach((entry, i) => {
+    const previous = entries[i - 1];
+    if (previous && previous.id === entry.id) {
+      throw new InvalidInputError(`The category ${JSON.stringify(entry.input)} is listed twice`, {
+        details: `${JSON.stringify(previous.input)} and ${JSON.stringify(entry.input)} name the same category ${entry.id}`,
+      });
+    }
   });
-  return ids;
+  return entries.map((entry) => entry.id);
 }
 
 function toAddress(value: string, field: string): Hex {
@@ -162,7 +179,9 @@ function toAddress(value: string, field: string): Hex {
 function toUint40(value: bigint | number, field: string): bigint {
   const v = BigInt(value);
   if (v < 0n || v >= 2n ** 40n) {
-    throw new InvalidInputError(`${field} must be a unix time in seconds below 2^40`, { details: `got ${v}` });
+    throw new InvalidInputError(`${field} must be a unix time in seconds below 2^40`, {
+      details: `got ${v}`,
+    });
   }
   return v;
 }
@@ -201,7 +220,9 @@ export class ConsentClient {
    * ```
    */
   static connect(address: string, runner: ContractRunner): ConsentClient {
-    return new ConsentClient(ConsentRegistry__factory.connect(toAddress(address, "registry address"), runner));
+    return new ConsentClient(
+      ConsentRegistry__factory.connect(toAddress(address, "registry address"), runner),
+    );
   }
 
   /** The same client acting through another signer or provider. */
@@ -236,7 +257,11 @@ export class ConsentClient {
       toUint40(params.validUntil, "validUntil"),
       this.bytes32(params.receiptHash, "receiptHash"),
     ] as const;
-    return this.write(() => this.contract.grant(...args), "ConsentGranted", (log, info) => this.granted(log, info));
+    return this.write(
+      () => this.contract.grant(...args),
+      "ConsentGranted",
+      (log, info) => this.granted(log, info),
+    );
   }
 
   /**
@@ -250,7 +275,11 @@ export class ConsentClient {
    */
   async grantBySig(signed: Signed<GrantRequest>): Promise<GrantedConsent> {
     return this.write(
-      () => this.contract.grantBySig({ ...signed.request, categories: [...signed.request.categories] }, signed.signature),
+      () =>
+        this.contract.grantBySig(
+          { ...signed.request, categories: [...signed.request.categories] },
+          signed.signature,
+        ),
       "ConsentGranted",
       (log, info) => this.granted(log, info),
     );
@@ -264,13 +293,21 @@ export class ConsentClient {
    * await consent.withdraw({ subject, grantee, purpose: "ResearchAndDevelopment" });
    * ```
    */
-  async withdraw(params: { subject: string; grantee: string; purpose: PurposeInput }): Promise<WithdrawnConsent> {
+  async withdraw(params: {
+    subject: string;
+    grantee: string;
+    purpose: PurposeInput;
+  }): Promise<WithdrawnConsent> {
     const args = [
       toAddress(params.subject, "subject"),
       toAddress(params.grantee, "grantee"),
       toPurposeId(params.purpose),
     ] as const;
-    return this.write(() => this.contract.withdraw(...args), "ConsentWithdrawn", (log, info) => this.withdrawn(log, info));
+    return this.write(
+      () => this.contract.withdraw(...args),
+      "ConsentWithdrawn",
+      (log, info) => this.withdrawn(log, info),
+    );
   }
 
   /**
@@ -332,7 +369,8 @@ export class ConsentClient {
    * ```
    */
   async setOperator(params: { operator: string | null }): Promise<OperatorChanged> {
-    const operator = params.operator === null ? ZERO_ADDRESS : toAddress(params.operator, "operator");
+    const operator =
+      params.operator === null ? ZERO_ADDRESS : toAddress(params.operator, "operator");
     return this.write(
       () => this.contract.setOperator(operator),
       "OperatorSet",
@@ -422,7 +460,12 @@ export class ConsentClient {
    */
   async signWithdraw(
     signer: Signer,
-    params: { subject?: string; grantee: string; purpose: PurposeInput; deadline?: bigint | number },
+    params: {
+      subject?: string;
+      grantee: string;
+      purpose: PurposeInput;
+      deadline?: bigint | number;
+    },
   ): Promise<Signed<WithdrawRequest>> {
     const subject = toAddress(params.subject ?? (await signer.getAddress()), "subject");
     const grantee = toAddress(params.grantee, "grantee");
@@ -541,7 +584,9 @@ export class ConsentClient {
   }): Promise<boolean[]> {
     const chunkSize = params.chunkSize ?? 2_000;
     if (!Number.isInteger(chunkSize) || chunkSize < 1) {
-      throw new InvalidInputError("chunkSize must be a positive whole number", { details: `got ${chunkSize}` });
+      throw new InvalidInputError("chunkSize must be a positive whole number", {
+        details: `got ${chunkSize}`,
+      });
     }
     const subjects = params.subjects.map((s, i) => toAddress(s, `subjects[${i}]`));
     const grantee = toAddress(params.grantee, "grantee");
@@ -550,7 +595,11 @@ export class ConsentClient {
     const result: boolean[] = [];
     for (let start = 0; start < subjects.length; start += chunkSize) {
       const chunk = subjects.slice(start, start + chunkSize);
-      result.push(...(await this.read(() => this.contract.isValidBatch(chunk, grantee, purpose, category as Hex))));
+      result.push(
+        ...(await this.read(() =>
+          this.contract.isValidBatch(chunk, grantee, purpose, category as Hex),
+        )),
+      );
     }
     return result;
   }
@@ -563,7 +612,11 @@ export class ConsentClient {
    * const { active, inForce, categories, nonce } = await consent.getConsent({ subject, grantee, purpose: "ResearchAndDevelopment" });
    * ```
    */
-  async getConsent(params: { subject: string; grantee: string; purpose: PurposeInput }): Promise<ConsentState> {
+  async getConsent(params: {
+    subject: string;
+    grantee: string;
+    purpose: PurposeInput;
+  }): Promise<ConsentState> {
     const subject = toAddress(params.subject, "subject");
     const grantee = toAddress(params.grantee, "grantee");
     const purpose = toPurposeId(params.purpose);
@@ -574,7 +627,9 @@ export class ConsentClient {
     ]);
     const categorySetId = Number(stored.categorySetId);
     const categories =
-      categorySetId === 0 ? [] : ((await this.read(() => this.contract.categoriesOf(categorySetId))) as Hex[]);
+      categorySetId === 0
+        ? []
+        : ((await this.read(() => this.contract.categoriesOf(categorySetId))) as Hex[]);
     const now = await this.latestTimestamp();
     return {
       consentId: consentId as Hex,
@@ -596,8 +651,12 @@ export class ConsentClient {
    * const { operator } = await consent.getSubject({ subject });
    * ```
    */
-  async getSubject(params: { subject: string }): Promise<{ operator: Hex | null; epoch: number; nonce: bigint }> {
-    const state = await this.read(() => this.contract.getSubject(toAddress(params.subject, "subject")));
+  async getSubject(params: {
+    subject: string;
+  }): Promise<{ operator: Hex | null; epoch: number; nonce: bigint }> {
+    const state = await this.read(() =>
+      this.contract.getSubject(toAddress(params.subject, "subject")),
+    );
     return {
       operator: state.operator === ZERO_ADDRESS ? null : (state.operator as Hex),
       epoch: Number(state.epoch),
@@ -616,19 +675,21 @@ export class ConsentClient {
    * ```
    */
   async verifyReceipt(receipt: ConsentReceipt): Promise<ReceiptCheck> {
-    const receiptHash = hashConsentReceipt(receipt);
     const terms = receiptConsentTerms(receipt);
+    const receiptHash = terms.receiptHash;
     const consentId = (await this.read(() =>
       this.contract.consentIdOf(terms.subject, terms.grantee, terms.purposeId),
     )) as Hex;
     const problems: string[] = [];
 
     const { chainId } = await this.domain();
-    if (BigInt(receipt.ledger.chainId) !== chainId) {
-      problems.push(`The receipt names chain ${receipt.ledger.chainId}, but this registry is on chain ${chainId}.`);
+    if (BigInt(receipt.registry.chainId) !== chainId) {
+      problems.push(
+        `The receipt names chain ${receipt.registry.chainId}, but this registry is on chain ${chainId}.`,
+      );
     }
-    if (getAddress(receipt.ledger.registry) !== getAddress(this.address)) {
-      problems.push(`The receipt names registry ${receipt.ledger.registry}, not ${this.address}.`);
+    if (getAddress(receipt.registry.address) !== getAddress(this.address)) {
+      problems.push(`The receipt names registry ${receipt.registry.address}, not ${this.address}.`);
     }
 
     const granted = await this.read(() =>
@@ -648,11 +709,18 @@ export class ConsentClient {
       const sameCategories =
         latest.args.categories.length === terms.categoryIds.length &&
         latest.args.categories.every((c, i) => c === terms.categoryIds[i]);
-      if (!sameCategories) problems.push("The categories granted on chain differ from the receipt's.");
+      if (!sameCategories)
+        problems.push("The categories granted on chain differ from the receipt's.");
       if (latest.args.validUntil !== terms.validUntil) {
-        problems.push(`The chain's grant is valid until ${latest.args.validUntil}, the receipt says ${terms.validUntil}.`);
+        problems.push(
+          `The chain's grant is valid until ${latest.args.validUntil}, the receipt says ${terms.validUntil}.`,
+        );
       }
-      const state = await this.getConsent({ subject: terms.subject, grantee: terms.grantee, purpose: terms.purposeId });
+      const state = await this.getConsent({
+        subject: terms.subject,
+        grantee: terms.grantee,
+        purpose: terms.purposeId,
+      });
       if (!state.active) problems.push("The consent has been withdrawn.");
       else if (state.epoch !== (await this.getSubject({ subject: terms.subject })).epoch) {
         problems.push("The subject has withdrawn all its consents since this grant.");
@@ -668,14 +736,17 @@ export class ConsentClient {
   ): Promise<Signed<ConsentRequests[P]>> {
     const typed = consentTypedData(await this.domain(), primaryType, message);
     const types = typed.types as unknown as Record<string, { name: string; type: string }[]>;
-    const signature = (await signer.signTypedData(typed.domain, types, { ...typed.message })) as Hex;
+    const signature = (await signer.signTypedData(typed.domain, types, {
+      ...typed.message,
+    })) as Hex;
     return { request: message, signature };
   }
 
   private async deadline(deadline: bigint | number | undefined): Promise<bigint> {
     if (deadline !== undefined) {
       const value = BigInt(deadline);
-      if (value <= 0n) throw new InvalidInputError("deadline must be a unix time in seconds, in the future");
+      if (value <= 0n)
+        throw new InvalidInputError("deadline must be a unix time in seconds, in the future");
       return value;
     }
     return (await this.latestTimestamp()) + 3_600n;
@@ -691,7 +762,9 @@ export class ConsentClient {
 
   private bytes32(value: string, field: string): Hex {
     if (!isHexString(value, 32)) {
-      throw new InvalidInputError(`${field} must be a 32-byte hex string`, { details: `got ${JSON.stringify(value)}` });
+      throw new InvalidInputError(`${field} must be a 32-byte hex string`, {
+        details: `got ${JSON.stringify(value)}`,
+      });
     }
     return value.toLowerCase() as Hex;
   }
@@ -730,7 +803,12 @@ export class ConsentClient {
   }
 
   private decode(error: unknown): unknown {
-    return decodeRevert(error, "ConsentRegistry", ConsentRegistry__factory.abi, CONSENT_ERROR_EXPLANATIONS);
+    return decodeRevert(
+      error,
+      "ConsentRegistry",
+      ConsentRegistry__factory.abi,
+      CONSENT_ERROR_EXPLANATIONS,
+    );
   }
 
   private granted(log: LogDescription, info: TransactionInfo): GrantedConsent {

@@ -1,7 +1,11 @@
 import { Wallet, id, keccak256, toBeHex, type ContractTransactionResponse } from "ethers";
 import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
 import type { ConsentRegistry } from "../../typechain-types/index.js";
-import { consentTypedData, type ConsentPrimaryType, type ConsentRequests } from "../../sdk/consent-typed-data.js";
+import {
+  consentTypedData,
+  type ConsentPrimaryType,
+  type ConsentRequests,
+} from "../../sdk/consent-typed-data.js";
 import type { GasMeasurement } from "./types.js";
 
 type Hex = `0x${string}`;
@@ -11,17 +15,31 @@ const byValue = (a: string, b: string) => (BigInt(a) < BigInt(b) ? -1 : 1);
 /** Measures every ConsentRegistry operation on a fresh deployment. */
 export async function measureConsentRegistry(ethers: HardhatEthers): Promise<GasMeasurement[]> {
   const [deployer, citizen, city, operator, relayer] = await ethers.getSigners();
-  if (!deployer || !citizen || !city || !operator || !relayer) throw new Error("the gas report needs 5 accounts");
+  if (!deployer || !citizen || !city || !operator || !relayer)
+    throw new Error("the gas report needs 5 accounts");
   const registry: ConsentRegistry = await ethers.deployContract("ConsentRegistry");
   const { chainId } = await ethers.provider.getNetwork();
-  const domain = { name: "ConsentRegistry", version: "1", chainId, verifyingContract: (await registry.getAddress()) as Hex };
+  const domain = {
+    name: "ConsentRegistry",
+    version: "1",
+    chainId,
+    verifyingContract: (await registry.getAddress()) as Hex,
+  };
   const purpose = id("https://w3id.org/dpv#ResearchAndDevelopment") as Hex;
-  const categories = [id("https://w3id.org/dpv/pd#Location"), id("https://w3id.org/dpv/pd#Age")].sort(byValue) as Hex[];
+  const categories = [
+    id("https://w3id.org/dpv/pd#Location"),
+    id("https://w3id.org/dpv/pd#Age"),
+  ].sort(byValue) as Hex[];
   const receipt = id("receipt") as Hex;
   const results: GasMeasurement[] = [];
 
-  const gasOf = async (tx: Promise<ContractTransactionResponse>) => (await (await tx).wait())!.gasUsed;
-  const sign = async <P extends ConsentPrimaryType>(wallet: Wallet, type: P, message: ConsentRequests[P]) => {
+  const gasOf = async (tx: Promise<ContractTransactionResponse>) =>
+    (await (await tx).wait())!.gasUsed;
+  const sign = async <P extends ConsentPrimaryType>(
+    wallet: Wallet,
+    type: P,
+    message: ConsentRequests[P],
+  ) => {
     const typed = consentTypedData(domain, type, message);
     const types = typed.types as unknown as Record<string, { name: string; type: string }[]>;
     return (await wallet.signTypedData(typed.domain, types, { ...typed.message })) as Hex;
@@ -34,13 +52,17 @@ export async function measureConsentRegistry(ethers: HardhatEthers): Promise<Gas
   });
   results.push({
     key: "ConsentRegistry.grant",
-    gas: await gasOf(registry.connect(citizen).grant(city.address, purpose, categories, FAR_FUTURE, receipt)),
+    gas: await gasOf(
+      registry.connect(citizen).grant(city.address, purpose, categories, FAR_FUTURE, receipt),
+    ),
     target: 60_000n,
     note: "a citizen's first consent, 2 categories of a registered set",
   });
   results.push({
     key: "ConsentRegistry.grant.replace",
-    gas: await gasOf(registry.connect(citizen).grant(city.address, purpose, categories, FAR_FUTURE, receipt)),
+    gas: await gasOf(
+      registry.connect(citizen).grant(city.address, purpose, categories, FAR_FUTURE, receipt),
+    ),
     note: "granting the same consent again (new receipt or expiry)",
   });
   results.push({
@@ -86,20 +108,36 @@ export async function measureConsentRegistry(ethers: HardhatEthers): Promise<Gas
   };
   results.push({
     key: "ConsentRegistry.grantBySig",
-    gas: await gasOf(registry.connect(relayer).grantBySig(grant, await sign(wallet, "GrantRequest", grant))),
+    gas: await gasOf(
+      registry.connect(relayer).grantBySig(grant, await sign(wallet, "GrantRequest", grant)),
+    ),
     target: 80_000n,
     note: "a citizen's first consent by EIP-712 signature, relayed by an operator",
   });
-  const withdraw = { subject: wallet.address as Hex, grantee: city.address as Hex, purpose, nonce: 1n, deadline };
+  const withdraw = {
+    subject: wallet.address as Hex,
+    grantee: city.address as Hex,
+    purpose,
+    nonce: 1n,
+    deadline,
+  };
   results.push({
     key: "ConsentRegistry.withdrawBySig",
-    gas: await gasOf(registry.connect(relayer).withdrawBySig(withdraw, await sign(wallet, "WithdrawRequest", withdraw))),
+    gas: await gasOf(
+      registry
+        .connect(relayer)
+        .withdrawBySig(withdraw, await sign(wallet, "WithdrawRequest", withdraw)),
+    ),
     note: "withdrawal by signature, relayed",
   });
   const all = { subject: wallet.address as Hex, nonce: 0n, deadline };
   results.push({
     key: "ConsentRegistry.withdrawAllBySig",
-    gas: await gasOf(registry.connect(relayer).withdrawAllBySig(all, await sign(wallet, "WithdrawAllRequest", all))),
+    gas: await gasOf(
+      registry
+        .connect(relayer)
+        .withdrawAllBySig(all, await sign(wallet, "WithdrawAllRequest", all)),
+    ),
     note: "withdraw-all by signature, relayed (first use of the citizen's state slot)",
   });
 
@@ -108,7 +146,9 @@ export async function measureConsentRegistry(ethers: HardhatEthers): Promise<Gas
     const subject = new Wallet(keccak256(toBeHex(10_000 + i, 32)));
     cohort.push(subject.address);
     const request = { ...grant, subject: subject.address as Hex };
-    await registry.connect(relayer).grantBySig(request, await sign(subject, "GrantRequest", request));
+    await registry
+      .connect(relayer)
+      .grantBySig(request, await sign(subject, "GrantRequest", request));
   }
   const [firstCategory] = categories;
   results.push({

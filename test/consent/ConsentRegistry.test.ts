@@ -25,8 +25,18 @@ type Hex = `0x${string}`;
 const VIA = { Subject: 0n, Operator: 1n, Signature: 2n };
 
 async function deployFixture() {
-  const [subject, grantee, operator, relayer, stranger, otherSubject, otherGrantee] =
-    await ethers.getSigners();
+  const signers = await ethers.getSigners();
+  if (signers.length < 7) throw new Error("the consent tests need 7 accounts");
+  type S = HardhatEthersSigner;
+  const [subject, grantee, operator, relayer, stranger, otherSubject, otherGrantee] = signers as [
+    S,
+    S,
+    S,
+    S,
+    S,
+    S,
+    S,
+  ];
   const registry = await ethers.deployContract("ConsentRegistry");
   await registry.registerCategorySet(CATEGORIES);
   return { registry, subject, grantee, operator, relayer, stranger, otherSubject, otherGrantee };
