@@ -18,7 +18,7 @@ export const CONSENT_TYPES = {
     { name: "grantee", type: "address" },
     { name: "purpose", type: "bytes32" },
     { name: "categories", type: "bytes32[]" },
-    { name: "validUntil", type: "uint40" },
+    { name: "validUntil", type: "uint64" },
     { name: "receiptHash", type: "bytes32" },
     { name: "nonce", type: "uint64" },
     { name: "deadline", type: "uint256" },

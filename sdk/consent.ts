@@ -176,10 +176,10 @@ function toAddress(value: string, field: string): Hex {
   }
 }
 
-function toUint40(value: bigint | number, field: string): bigint {
+function toUint64(value: bigint | number, field: string): bigint {
   const v = BigInt(value);
-  if (v < 0n || v >= 2n ** 40n) {
-    throw new InvalidInputError(`${field} must be a unix time in seconds below 2^40`, {
+  if (v < 0n || v >= 2n ** 64n) {
+    throw new InvalidInputError(`${field} must be a unix time in seconds below 2^64`, {
       details: `got ${v}`,
     });
   }
@@ -254,7 +254,7 @@ export class ConsentClient {
       toAddress(params.grantee, "grantee"),
       toPurposeId(params.purpose),
       toCategoryIds(params.categories),
-      toUint40(params.validUntil, "validUntil"),
+      toUint64(params.validUntil, "validUntil"),
       this.bytes32(params.receiptHash, "receiptHash"),
     ] as const;
     return this.write(
@@ -442,7 +442,7 @@ export class ConsentClient {
       grantee,
       purpose,
       categories: toCategoryIds(params.categories),
-      validUntil: toUint40(params.validUntil, "validUntil"),
+      validUntil: toUint64(params.validUntil, "validUntil"),
       receiptHash: this.bytes32(params.receiptHash, "receiptHash"),
       nonce: (await this.getConsent({ subject, grantee, purpose })).nonce,
       deadline: await this.deadline(params.deadline),

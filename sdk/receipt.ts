@@ -132,7 +132,7 @@ export type ConsentEventType = keyof typeof CONSENT_EVENT_STATUS;
 
 /**
  * The latest `validUntil` a receipt accepts: 9999-12-31T23:59:59Z, the last instant ISO 8601 writes with a
- * four-digit year (well inside the contract's `uint40`).
+ * four-digit year (well inside the contract's `uint64`).
  *
  * @example
  * ```ts
@@ -554,7 +554,7 @@ export interface ConsentTerms {
   readonly purposeId: Hex;
   /** The categories' `bytes32` ids, strictly ascending. */
   readonly categoryIds: readonly Hex[];
-  /** The consent's end, in unix seconds (`uint40` on chain). */
+  /** The consent's end, in unix seconds (`uint64` on chain). */
   readonly validUntil: bigint;
   /** The receipt's hash, stored on chain as `receiptHash`. */
   readonly receiptHash: Hex;

@@ -19,7 +19,7 @@ contract ConsentRegistry is IConsentRegistry, EIP712 {
     uint256 public constant MAX_CATEGORIES = 64;
 
     bytes32 private constant _GRANT_TYPEHASH = keccak256(
-        "GrantRequest(address subject,address grantee,bytes32 purpose,bytes32[] categories,uint40 validUntil,"
+        "GrantRequest(address subject,address grantee,bytes32 purpose,bytes32[] categories,uint64 validUntil,"
         "bytes32 receiptHash,uint64 nonce,uint256 deadline)"
     );
     bytes32 private constant _WITHDRAW_TYPEHASH = keccak256(
@@ -46,7 +46,7 @@ contract ConsentRegistry is IConsentRegistry, EIP712 {
         address grantee,
         bytes32 purpose,
         bytes32[] calldata categories,
-        uint40 validUntil,
+        uint64 validUntil,
         bytes32 receiptHash
     ) external returns (bytes32 consentId) {
         consentId = consentIdOf(msg.sender, grantee, purpose);
@@ -238,7 +238,7 @@ contract ConsentRegistry is IConsentRegistry, EIP712 {
         address grantee,
         bytes32 purpose,
         bytes32[] calldata categories,
-        uint40 validUntil,
+        uint64 validUntil,
         bytes32 receiptHash,
         Via via
     ) private {

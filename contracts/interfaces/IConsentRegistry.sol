@@ -28,7 +28,7 @@ interface IConsentRegistry {
     /// @param nonce Number of changes made to this consent so far.
     /// @param active False once withdrawn (or never granted).
     struct Consent {
-        uint40 validUntil;
+        uint64 validUntil;
         uint32 epoch;
         uint32 categorySetId;
         uint64 nonce;
@@ -51,7 +51,7 @@ interface IConsentRegistry {
         address grantee;
         bytes32 purpose;
         bytes32[] categories;
-        uint40 validUntil;
+        uint64 validUntil;
         bytes32 receiptHash;
         uint64 nonce;
         uint256 deadline;
@@ -105,7 +105,7 @@ interface IConsentRegistry {
         bytes32 purpose,
         bytes32[] categories,
         uint32 categorySetId,
-        uint40 validUntil,
+        uint64 validUntil,
         bytes32 receiptHash,
         uint64 nonce,
         address actor,
@@ -128,7 +128,7 @@ interface IConsentRegistry {
         address indexed grantee,
         bytes32 purpose,
         uint32 categorySetId,
-        uint40 validUntil,
+        uint64 validUntil,
         uint64 nonce,
         address actor,
         Via via
@@ -168,7 +168,7 @@ interface IConsentRegistry {
     error ConsentRegistryCategoriesNotSorted(uint256 index);
 
     /// @notice Thrown when a consent would already have expired when granted.
-    error ConsentRegistryExpiryInPast(uint40 validUntil, uint256 nowTimestamp);
+    error ConsentRegistryExpiryInPast(uint64 validUntil, uint256 nowTimestamp);
 
     /// @notice Thrown when a withdrawal names a consent that is not active (never granted, or already
     /// withdrawn). An expired consent, or one voided by withdraw-all, can still be withdrawn.
@@ -207,7 +207,7 @@ interface IConsentRegistry {
         address grantee,
         bytes32 purpose,
         bytes32[] calldata categories,
-        uint40 validUntil,
+        uint64 validUntil,
         bytes32 receiptHash
     ) external returns (bytes32 consentId);
 

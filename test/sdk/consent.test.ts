@@ -142,7 +142,7 @@ describe("ConsentClient", () => {
         "receiptHash",
       );
       await expectRejection(
-        consent.grant({ ...base, validUntil: 2n ** 40n }),
+        consent.grant({ ...base, validUntil: 2n ** 64n }),
         InvalidInputError,
         "validUntil",
       );
