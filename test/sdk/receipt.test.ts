@@ -427,7 +427,7 @@ describe("receipt", function () {
     });
 
     it("gives terms the ConsentRegistry accepts, recording the receipt's hash", async function () {
-      const { ethers } = await network.connect();
+      const { ethers } = await network.create();
       const [citizen, authority] = await ethers.getSigners();
       if (!citizen || !authority) throw new Error("expected two test accounts");
       const registry = await ethers.deployContract("ConsentRegistry");
