@@ -19,6 +19,10 @@ export default defineConfig({
       optimizer: { enabled: true, runs: 10_000 },
     },
   },
+  test: {
+    // Invariant campaigns: 128 runs of 100 calls keep the Solidity suite near 15 s on two cores.
+    solidity: { invariant: { runs: 128, depth: 100 } },
+  },
   networks: {
     sepolia: {
       type: "http",

@@ -21,6 +21,7 @@ export const CONSENT_TYPES = {
     { name: "validUntil", type: "uint64" },
     { name: "receiptHash", type: "bytes32" },
     { name: "nonce", type: "uint64" },
+    { name: "epoch", type: "uint32" },
     { name: "deadline", type: "uint256" },
   ],
   WithdrawRequest: [
@@ -53,7 +54,10 @@ export interface GrantRequest {
   categories: readonly Hex[];
   validUntil: bigint;
   receiptHash: Hex;
+  /** The consent's current nonce: any later change to the consent voids the request. */
   nonce: bigint;
+  /** The subject's current epoch: a withdraw-all voids the request. */
+  epoch: number;
   deadline: bigint;
 }
 

@@ -131,6 +131,8 @@ export const CONSENT_ERROR_EXPLANATIONS: Readonly<Record<string, string>> = {
     "The signed request's deadline has passed; ask the subject to sign again.",
   ConsentRegistryInvalidNonce:
     "The signed request was already used, or the consent changed since it was signed; sign again with the current nonce.",
+  ConsentRegistryStaleEpoch:
+    "The subject withdrew all its consents after signing this grant; ask the subject to sign again.",
   ConsentRegistryInvalidSignature:
     "The signature is not the subject's for this request, chain and registry (or the subject's wallet refused it).",
   ConsentRegistryUnknownCategorySet: "No category set with that id is registered.",
@@ -445,6 +447,7 @@ export class ConsentClient {
       validUntil: toUint64(params.validUntil, "validUntil"),
       receiptHash: this.bytes32(params.receiptHash, "receiptHash"),
       nonce: (await this.getConsent({ subject, grantee, purpose })).nonce,
+      epoch: (await this.getSubject({ subject })).epoch,
       deadline: await this.deadline(params.deadline),
     };
     return this.sign(signer, "GrantRequest", message);

@@ -20,7 +20,7 @@ contract ConsentRegistry is IConsentRegistry, EIP712 {
 
     bytes32 private constant _GRANT_TYPEHASH = keccak256(
         "GrantRequest(address subject,address grantee,bytes32 purpose,bytes32[] categories,uint64 validUntil,"
-        "bytes32 receiptHash,uint64 nonce,uint256 deadline)"
+        "bytes32 receiptHash,uint64 nonce,uint32 epoch,uint256 deadline)"
     );
     bytes32 private constant _WITHDRAW_TYPEHASH = keccak256(
         "WithdrawRequest(address subject,address grantee,bytes32 purpose,uint64 nonce,uint256 deadline)"
@@ -57,24 +57,9 @@ contract ConsentRegistry is IConsentRegistry, EIP712 {
     function grantBySig(GrantRequest calldata request, bytes calldata signature) external returns (bytes32 consentId) {
         consentId = consentIdOf(request.subject, request.grantee, request.purpose);
         _useConsentNonce(consentId, request.nonce);
-        _checkSignature(
-            request.subject,
-            request.deadline,
-            keccak256(
-                abi.encode(
-                    _GRANT_TYPEHASH,
-                    request.subject,
-                    request.grantee,
-                    request.purpose,
-                    keccak256(abi.encodePacked(request.categories)),
-                    request.validUntil,
-                    request.receiptHash,
-                    request.nonce,
-                    request.deadline
-                )
-            ),
-            signature
-        );
+        uint32 epoch = _subjects[request.subject].epoch;
+        if (request.epoch != epoch) revert ConsentRegistryStaleEpoch(epoch, request.epoch);
+        _checkSignature(request.subject, request.deadline, _grantStructHash(request), signature);
         _grant(
             consentId,
             request.subject,
@@ -327,6 +312,25 @@ contract ConsentRegistry is IConsentRegistry, EIP712 {
         _categorySetIds[categoriesHash] = categorySetId;
         _categorySets[categorySetId] = categories;
         emit CategorySetRegistered(categorySetId, categories);
+    }
+
+    /// @dev The EIP-712 struct hash of a signed grant.
+    function _grantStructHash(GrantRequest calldata request) private pure returns (bytes32) {
+        return
+            keccak256(
+                abi.encode(
+                    _GRANT_TYPEHASH,
+                    request.subject,
+                    request.grantee,
+                    request.purpose,
+                    keccak256(abi.encodePacked(request.categories)),
+                    request.validUntil,
+                    request.receiptHash,
+                    request.nonce,
+                    request.epoch,
+                    request.deadline
+                )
+            );
     }
 
     /// @dev Consumes the nonce of a consent for a signed request; the change itself increments it.

@@ -46,6 +46,8 @@ interface IConsentRegistry {
     }
 
     /// @notice A grant signed by the subject, to be relayed by anyone.
+    /// @dev `nonce` is the consent's current nonce and `epoch` the subject's current epoch: a later change to
+    /// the consent, or a withdraw-all, voids a grant signed before it.
     struct GrantRequest {
         address subject;
         address grantee;
@@ -54,6 +56,7 @@ interface IConsentRegistry {
         uint64 validUntil;
         bytes32 receiptHash;
         uint64 nonce;
+        uint32 epoch;
         uint256 deadline;
     }
 
@@ -189,6 +192,9 @@ interface IConsentRegistry {
     /// @notice Thrown when a signed request names a nonce other than the current one (used or not yet valid).
     error ConsentRegistryInvalidNonce(uint64 expected, uint64 given);
 
+    /// @notice Thrown when a signed grant was signed before the subject's latest withdraw-all.
+    error ConsentRegistryStaleEpoch(uint32 expected, uint32 given);
+
     /// @notice Thrown when a signature is not the subject's: wrong signer, wrong chain or contract,
     /// altered request, malleable ECDSA signature, or a smart-contract wallet that refuses it.
     error ConsentRegistryInvalidSignature(address subject);
@@ -212,7 +218,8 @@ interface IConsentRegistry {
     ) external returns (bytes32 consentId);
 
     /// @notice Grants a consent the subject signed (EIP-712 or ERC-1271); anyone may relay it.
-    /// @param request The signed grant; `request.nonce` must equal the consent's current nonce.
+    /// @param request The signed grant; `request.nonce` must equal the consent's current nonce and
+    /// `request.epoch` the subject's current epoch.
     /// @param signature The subject's signature over `request`.
     /// @return consentId The consent's id.
     function grantBySig(GrantRequest calldata request, bytes calldata signature) external returns (bytes32 consentId);

@@ -104,6 +104,7 @@ export async function measureConsentRegistry(ethers: HardhatEthers): Promise<Gas
     validUntil: FAR_FUTURE,
     receiptHash: receipt,
     nonce: 0n,
+    epoch: 0,
     deadline,
   };
   results.push({

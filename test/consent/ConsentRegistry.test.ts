@@ -57,7 +57,7 @@ async function grantOne(
 
 async function signedGrant(
   f: Fixture,
-  overrides: Partial<{ nonce: bigint; deadline: bigint; validUntil: bigint }> = {},
+  overrides: Partial<{ nonce: bigint; epoch: number; deadline: bigint; validUntil: bigint }> = {},
 ) {
   const request = {
     subject: f.subject.address as Hex,
@@ -67,6 +67,7 @@ async function signedGrant(
     validUntil: overrides.validUntil ?? FAR_FUTURE,
     receiptHash: RECEIPT,
     nonce: overrides.nonce ?? 0n,
+    epoch: overrides.epoch ?? 0,
     deadline: overrides.deadline ?? (await now()) + 3_600n,
   };
   const signature = await signRequest(
@@ -602,6 +603,7 @@ describe("ConsentRegistry", () => {
         validUntil: FAR_FUTURE,
         receiptHash: RECEIPT,
         nonce: 0n,
+        epoch: 0,
         deadline: (await now()) + 3_600n,
       };
       const signature = await signRequest(
@@ -704,6 +706,31 @@ describe("ConsentRegistry", () => {
         .withArgs(2n, 1n);
     });
 
+    it("voids a pending signed grant when the subject withdraws all before it is relayed", async () => {
+      const f = await loadFixture(deployFixture);
+      const pending = await signedGrant(f);
+      await f.registry.connect(f.subject).withdrawAll(f.subject.address);
+      await expect(f.registry.connect(f.relayer).grantBySig(pending.request, pending.signature))
+        .to.be.revertedWithCustomError(f.registry, "ConsentRegistryStaleEpoch")
+        .withArgs(1n, 0n);
+      expect(
+        await f.registry.isValid(f.subject.address, f.grantee.address, PURPOSE, CAT_A),
+      ).to.equal(false);
+    });
+
+    it("accepts a grant signed in the subject's new epoch after a withdraw-all", async () => {
+      const f = await loadFixture(deployFixture);
+      await f.registry.connect(f.subject).withdrawAll(f.subject.address);
+      const { request, signature } = await signedGrant(f, { epoch: 1 });
+      await expect(f.registry.connect(f.relayer).grantBySig(request, signature)).to.emit(
+        f.registry,
+        "ConsentGranted",
+      );
+      expect(
+        await f.registry.isValid(f.subject.address, f.grantee.address, PURPOSE, CAT_A),
+      ).to.equal(true);
+    });
+
     it("does not let a stuck signature block signatures for other consents", async () => {
       const f = await loadFixture(deployFixture);
       await signedGrant(f); // signed, never relayed
@@ -715,6 +742,7 @@ describe("ConsentRegistry", () => {
         validUntil: FAR_FUTURE,
         receiptHash: RECEIPT,
         nonce: 0n,
+        epoch: 0,
         deadline: (await now()) + 3_600n,
       };
       const signature = await signRequest(
@@ -863,6 +891,7 @@ describe("ConsentRegistry", () => {
         validUntil: FAR_FUTURE,
         receiptHash: RECEIPT,
         nonce: 0n,
+        epoch: 0,
         deadline: (await now()) + 3_600n,
       };
       // The wallet's owner key signs; the wallet vouches for it through isValidSignature.
@@ -978,6 +1007,7 @@ describe("ConsentRegistry", () => {
           validUntil: group === "expired" ? shortLived : FAR_FUTURE,
           receiptHash: RECEIPT,
           nonce: 0n,
+          epoch: 0,
           deadline: FAR_FUTURE,
         };
         await registry
@@ -1091,7 +1121,7 @@ describe("ConsentRegistry", () => {
       expect(
         await gasOf(f.registry.connect(f.subject).withdrawAll(f.subject.address)),
       ).to.be.at.most(35_000n);
-      const { request, signature } = await signedGrant(f, { nonce: 2n });
+      const { request, signature } = await signedGrant(f, { nonce: 2n, epoch: 1 });
       expect(
         await gasOf(f.registry.connect(f.relayer).grantBySig(request, signature)),
       ).to.be.at.most(80_000n);

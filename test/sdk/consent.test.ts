@@ -209,6 +209,7 @@ describe("ConsentClient", () => {
         validUntil: FAR_FUTURE,
         receiptHash: RECEIPT,
         nonce: 0n,
+        epoch: 0,
         deadline: (await now()) + 600n,
       });
       const signature = await account.signTypedData(typed);
@@ -254,6 +255,28 @@ describe("ConsentClient", () => {
       );
     });
 
+    it("signs grants in the subject's current epoch: one signed before a withdraw-all is refused, a new one works", async () => {
+      const { consent, citizen, city, relayer } = await loadFixture(clientFixture);
+      const params = {
+        grantee: city.address,
+        purpose: "ResearchAndDevelopment",
+        categories: ["Location"],
+        validUntil: FAR_FUTURE,
+        receiptHash: RECEIPT,
+      };
+      const early = await consent.signGrant(citizen, params);
+      await consent.withdrawAll({ subject: citizen.address });
+      const error = await expectRejection(
+        consent.withRunner(relayer).grantBySig(early),
+        ContractRevertError,
+        "StaleEpoch",
+      );
+      expect(error.shortMessage).to.contain("withdrew all its consents after signing");
+      const fresh = await consent.signGrant(citizen, params);
+      expect(fresh.request.epoch).to.equal(1);
+      expect(await consent.withRunner(relayer).grantBySig(fresh)).to.include({ via: "signature" });
+    });
+
     it("refuses a deadline that is not a positive unix time", async () => {
       const { consent, citizen } = await loadFixture(clientFixture);
       await expectRejection(
@@ -288,13 +311,11 @@ describe("ConsentClient", () => {
         validUntil: FAR_FUTURE,
         receiptHash: RECEIPT,
       });
-      const withdrawn = await consent
-        .withRunner(operator)
-        .withdraw({
-          subject: citizen.address,
-          grantee: city.address,
-          purpose: "ResearchAndDevelopment",
-        });
+      const withdrawn = await consent.withRunner(operator).withdraw({
+        subject: citizen.address,
+        grantee: city.address,
+        purpose: "ResearchAndDevelopment",
+      });
       expect(withdrawn).to.include({ via: "operator", actor: operator.address });
       const state = await consent.getConsent({
         subject: citizen.address,
@@ -320,13 +341,11 @@ describe("ConsentClient", () => {
         receiptHash: RECEIPT,
       });
       const error = await expectRejection(
-        consent
-          .withRunner(operator)
-          .withdraw({
-            subject: citizen.address,
-            grantee: city.address,
-            purpose: "ResearchAndDevelopment",
-          }),
+        consent.withRunner(operator).withdraw({
+          subject: citizen.address,
+          grantee: city.address,
+          purpose: "ResearchAndDevelopment",
+        }),
         ContractRevertError,
         "Unauthorized",
       );

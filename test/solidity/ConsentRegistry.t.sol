@@ -22,8 +22,8 @@ contract ConsentRegistryTest is TestBase {
         "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"
     );
     bytes32 private constant _GRANT_TYPEHASH = keccak256(
-        "GrantRequest(address subject,address grantee,bytes32 purpose,bytes32[] categories,uint40 validUntil,"
-        "bytes32 receiptHash,uint64 nonce,uint256 deadline)"
+        "GrantRequest(address subject,address grantee,bytes32 purpose,bytes32[] categories,uint64 validUntil,"
+        "bytes32 receiptHash,uint64 nonce,uint32 epoch,uint256 deadline)"
     );
     bytes32 private constant _WITHDRAW_TYPEHASH = keccak256(
         "WithdrawRequest(address subject,address grantee,bytes32 purpose,uint64 nonce,uint256 deadline)"
@@ -57,7 +57,7 @@ contract ConsentRegistryTest is TestBase {
     // ---------------------------------------------------------------------------------------------
 
     function testFuzz_isValid_trueIffNotExpired(uint256 validUntilSeed, uint256 warpSeed, uint256 skewSeed) public {
-        uint40 validUntil = uint40(_bound(validUntilSeed, _START, type(uint40).max - 1));
+        uint64 validUntil = uint64(_bound(validUntilSeed, _START, type(uint64).max - 1));
         bytes32[] memory categories = _categories(validUntilSeed, 3);
         _grantAs(_subject, _grantee, _PURPOSE, categories, validUntil);
 
@@ -67,7 +67,7 @@ contract ConsentRegistryTest is TestBase {
             timestamp = uint256(validUntil) + _bound(skewSeed, 0, 128) - 64;
             if (timestamp < _START) timestamp = _START;
         } else {
-            timestamp = _bound(warpSeed, _START, type(uint40).max);
+            timestamp = _bound(warpSeed, _START, type(uint64).max);
         }
         VM.warp(timestamp);
 
@@ -78,7 +78,7 @@ contract ConsentRegistryTest is TestBase {
     }
 
     function testFuzz_isValid_trueThroughExpirySecond(uint256 validUntilSeed, uint256 warpSeed) public {
-        uint40 validUntil = uint40(_bound(validUntilSeed, _START, type(uint40).max - 1));
+        uint64 validUntil = uint64(_bound(validUntilSeed, _START, type(uint64).max - 1));
         bytes32[] memory categories = _categories(warpSeed, 1);
         _grantAs(_subject, _grantee, _PURPOSE, categories, validUntil);
 
@@ -89,7 +89,7 @@ contract ConsentRegistryTest is TestBase {
     }
 
     function testFuzz_isValid_falseAfterExpiry(uint256 validUntilSeed, uint256 warpSeed) public {
-        uint40 validUntil = uint40(_bound(validUntilSeed, _START, type(uint40).max - 1));
+        uint64 validUntil = uint64(_bound(validUntilSeed, _START, type(uint64).max - 1));
         bytes32[] memory categories = _categories(warpSeed, 1);
         _grantAs(_subject, _grantee, _PURPOSE, categories, validUntil);
 
@@ -102,8 +102,8 @@ contract ConsentRegistryTest is TestBase {
     }
 
     function testFuzz_grant_revertsWhen_expiryInPast(uint256 nowSeed, uint256 validUntilSeed) public {
-        uint256 nowTimestamp = _bound(nowSeed, 1, type(uint40).max);
-        uint40 validUntil = uint40(_bound(validUntilSeed, 0, nowTimestamp - 1));
+        uint256 nowTimestamp = _bound(nowSeed, 1, type(uint64).max);
+        uint64 validUntil = uint64(_bound(validUntilSeed, 0, nowTimestamp - 1));
         VM.warp(nowTimestamp);
 
         VM.expectRevert(
@@ -114,10 +114,10 @@ contract ConsentRegistryTest is TestBase {
     }
 
     function testFuzz_grant_acceptsExpiryAtCurrentSecond(uint256 nowSeed) public {
-        uint256 nowTimestamp = _bound(nowSeed, _START, type(uint40).max - 1);
+        uint256 nowTimestamp = _bound(nowSeed, _START, type(uint64).max - 1);
         VM.warp(nowTimestamp);
         bytes32[] memory categories = _categories(nowSeed, 1);
-        _grantAs(_subject, _grantee, _PURPOSE, categories, uint40(nowTimestamp));
+        _grantAs(_subject, _grantee, _PURPOSE, categories, uint64(nowTimestamp));
 
         _assertTrue(_registry.isValid(_subject, _grantee, _PURPOSE, categories[0]), "valid in its only second");
         VM.warp(nowTimestamp + 1);
@@ -174,8 +174,8 @@ contract ConsentRegistryTest is TestBase {
 
     function testFuzz_withdraw_allowedWhen_expired(uint256 seed, uint256 warpSeed) public {
         bytes32[] memory categories = _categories(seed, 1);
-        _grantAs(_subject, _grantee, _PURPOSE, categories, uint40(_START + 1 days));
-        VM.warp(_bound(warpSeed, _START + 1 days + 1, type(uint40).max));
+        _grantAs(_subject, _grantee, _PURPOSE, categories, uint64(_START + 1 days));
+        VM.warp(_bound(warpSeed, _START + 1 days + 1, type(uint64).max));
 
         VM.prank(_subject);
         _registry.withdraw(_subject, _grantee, _PURPOSE);
@@ -379,7 +379,7 @@ contract ConsentRegistryTest is TestBase {
     function test_grant_emitsConsentGranted() public {
         bytes32[] memory categories = _categories(7, 2);
         bytes32 consentId = _registry.consentIdOf(_subject, _grantee, _PURPOSE);
-        uint40 validUntil = _farExpiry();
+        uint64 validUntil = _farExpiry();
 
         VM.expectEmit(true, false, false, true, address(_registry));
         emit IConsentRegistry.CategorySetRegistered(1, categories);
@@ -603,7 +603,7 @@ contract ConsentRegistryTest is TestBase {
     /// but leaves every consent's nonce alone, so a grant signed before the withdraw-all can still be
     /// relayed after it (until its deadline) and is then valid. A direct withdrawal, by contrast, voids
     /// such a pending grant (see `testFuzz_grantBySig_revertsWhen_withdrawnSinceSigning`).
-    function testFuzz_withdrawAll_leavesPendingSignedGrantRelayable(uint256 pkSeed, uint256 seed) public {
+    function testFuzz_grantBySig_revertsWhen_signedBeforeWithdrawAll(uint256 pkSeed, uint256 seed) public {
         (IConsentRegistry.GrantRequest memory request, bytes memory signature) = _signedGrant(
             _privateKey(pkSeed),
             seed
@@ -611,9 +611,12 @@ contract ConsentRegistryTest is TestBase {
         VM.prank(request.subject);
         _registry.withdrawAll(request.subject);
 
+        VM.expectRevert(
+            abi.encodeWithSelector(IConsentRegistry.ConsentRegistryStaleEpoch.selector, uint32(1), uint32(0))
+        );
         VM.prank(_relayer);
         _registry.grantBySig(request, signature);
-        _assertAllValid(request.subject, _grantee, _PURPOSE, request.categories, true, "pending grant survived");
+        _assertAllValid(request.subject, _grantee, _PURPOSE, request.categories, false, "stale grant refused");
     }
 
     function testFuzz_grantBySig_revertsWhen_subjectZero(uint256 pkSeed, uint256 seed) public {
@@ -639,7 +642,7 @@ contract ConsentRegistryTest is TestBase {
         _registry.grantBySig(request, signature);
     }
 
-    function testFuzz_grantBySig_revertsWhen_requestAltered(uint256 pkSeed, uint256 seed, uint40 validUntil) public {
+    function testFuzz_grantBySig_revertsWhen_requestAltered(uint256 pkSeed, uint256 seed, uint64 validUntil) public {
         (IConsentRegistry.GrantRequest memory request, bytes memory signature) = _signedGrant(
             _privateKey(pkSeed),
             seed
@@ -900,7 +903,7 @@ contract ConsentRegistryTest is TestBase {
             _grantAs(who, _grantee, _OTHER_PURPOSE, categories, _farExpiry());
             return;
         }
-        _grantAs(who, _grantee, _PURPOSE, categories, state == 4 ? uint40(_START + 1 hours) : _farExpiry());
+        _grantAs(who, _grantee, _PURPOSE, categories, state == 4 ? uint64(_START + 1 hours) : _farExpiry());
         VM.startPrank(who);
         if (state == 2) _registry.withdraw(who, _grantee, _PURPOSE);
         if (state == 3 || state == 5) _registry.withdrawAll(who);
@@ -930,7 +933,7 @@ contract ConsentRegistryTest is TestBase {
         address granteeArg,
         bytes32 purpose,
         bytes32[] memory categories,
-        uint40 validUntil
+        uint64 validUntil
     ) internal {
         VM.prank(who);
         _registry.grant(granteeArg, purpose, categories, validUntil, _RECEIPT);
@@ -969,8 +972,8 @@ contract ConsentRegistryTest is TestBase {
         }
     }
 
-    function _farExpiry() internal pure returns (uint40) {
-        return uint40(_START + 365 days);
+    function _farExpiry() internal pure returns (uint64) {
+        return uint64(_START + 365 days);
     }
 
     function _privateKey(uint256 seed) internal pure returns (uint256) {
@@ -995,6 +998,7 @@ contract ConsentRegistryTest is TestBase {
                 validUntil: _farExpiry(),
                 receiptHash: _RECEIPT,
                 nonce: 0,
+                epoch: _registry.getSubject(signer).epoch,
                 deadline: block.timestamp + 1 hours
             });
     }
@@ -1019,6 +1023,7 @@ contract ConsentRegistryTest is TestBase {
                     request.validUntil,
                     request.receiptHash,
                     request.nonce,
+                    request.epoch,
                     request.deadline
                 )
             );

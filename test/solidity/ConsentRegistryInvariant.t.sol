@@ -25,15 +25,15 @@ contract ConsentRegistryHandler {
         "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"
     );
     bytes32 private constant _GRANT_TYPEHASH = keccak256(
-        "GrantRequest(address subject,address grantee,bytes32 purpose,bytes32[] categories,uint40 validUntil,"
-        "bytes32 receiptHash,uint64 nonce,uint256 deadline)"
+        "GrantRequest(address subject,address grantee,bytes32 purpose,bytes32[] categories,uint64 validUntil,"
+        "bytes32 receiptHash,uint64 nonce,uint32 epoch,uint256 deadline)"
     );
 
     /// @notice What the model says about one consent.
     struct ModelConsent {
         bool active; // granted and not withdrawn: a withdrawal must succeed
         bool live; // active and not voided by a withdraw-all since its grant
-        uint40 validUntil;
+        uint64 validUntil;
         uint8 categoryMask; // bit i set: covers categories[i]
         uint64 nonce;
     }
@@ -85,7 +85,7 @@ contract ConsentRegistryHandler {
     function grant(uint256 s, uint256 g, uint256 p, uint256 maskSeed, uint256 lifetimeSeed) external {
         (s, g, p) = _pick(s, g, p);
         uint8 mask = uint8(1 + (maskSeed % 7));
-        uint40 validUntil = uint40(block.timestamp + (lifetimeSeed % (_MAX_LIFETIME + 1)));
+        uint64 validUntil = uint64(block.timestamp + (lifetimeSeed % (_MAX_LIFETIME + 1)));
 
         VM.prank(_subjects[s]);
         try registry.grant(_grantees[g], _purposes[p], _categoryList(mask), validUntil, bytes32(maskSeed)) {
@@ -97,7 +97,7 @@ contract ConsentRegistryHandler {
 
     function grantWithPastExpiry(uint256 s, uint256 g, uint256 p, uint256 agoSeed) external {
         (s, g, p) = _pick(s, g, p);
-        uint40 validUntil = uint40(block.timestamp - 1 - (agoSeed % _MAX_LIFETIME));
+        uint64 validUntil = uint64(block.timestamp - 1 - (agoSeed % _MAX_LIFETIME));
 
         VM.prank(_subjects[s]);
         try registry.grant(_grantees[g], _purposes[p], _categoryList(7), validUntil, bytes32(0)) {
@@ -122,9 +122,10 @@ contract ConsentRegistryHandler {
             grantee: _grantees[g],
             purpose: _purposes[p],
             categories: _categoryList(mask),
-            validUntil: uint40(block.timestamp + (lifetimeSeed % (_MAX_LIFETIME + 1))),
+            validUntil: uint64(block.timestamp + (lifetimeSeed % (_MAX_LIFETIME + 1))),
             receiptHash: bytes32(lifetimeSeed),
             nonce: _model[_index(s, g, p)].nonce,
+            epoch: _modelWithdrawAlls[s],
             deadline: block.timestamp + 1 hours
         });
         (uint8 v, bytes32 r, bytes32 sig) = VM.sign(_subjectKeys[s], _grantDigest(request));
@@ -298,7 +299,7 @@ contract ConsentRegistryHandler {
         }
     }
 
-    function _recordGrant(uint256 s, uint256 g, uint256 p, uint8 mask, uint40 validUntil) private {
+    function _recordGrant(uint256 s, uint256 g, uint256 p, uint8 mask, uint64 validUntil) private {
         ModelConsent storage consent = _model[_index(s, g, p)];
         consent.active = true;
         consent.live = true;
@@ -343,6 +344,7 @@ contract ConsentRegistryHandler {
                 request.validUntil,
                 request.receiptHash,
                 request.nonce,
+                request.epoch,
                 request.deadline
             )
         );
