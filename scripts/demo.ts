@@ -216,15 +216,17 @@ say(`   ${counts.appointed} citizens appointed the operator as their personal-da
 
 // 5. What may the mobility department receive? One call for the whole city.
 const mobility = forms[0]!;
-const cohort = async () =>
+/** How many citizens a form's controller may receive `category` from now: one call for the whole city. */
+const cohortSize = async (form: Form, category: CategoryRef) =>
   (
     await relay.isValidBatch({
       subjects: citizens.map((c) => c.subject),
-      grantee: await mobility.controller.getAddress(),
-      purpose: mobility.purpose,
-      category: "Location",
+      grantee: await form.controller.getAddress(),
+      purpose: form.purpose,
+      category,
     })
   ).filter(Boolean).length;
+const cohort = () => cohortSize(mobility, "Location");
 const cohortBefore = await cohort();
 say(
   `4. Cohort check: ${cohortBefore} of ${citizenCount} citizens let the Mobility Department use Location for ${mobility.purpose}`,
@@ -307,15 +309,7 @@ say(
 
 // 9. Time passes: the statistics office's 30-day consents expire by themselves.
 const statistics = forms[2]!;
-const statisticsCohort = async () =>
-  (
-    await relay.isValidBatch({
-      subjects: citizens.map((c) => c.subject),
-      grantee: await statistics.controller.getAddress(),
-      purpose: statistics.purpose,
-      category: "Age",
-    })
-  ).filter(Boolean).length;
+const statisticsCohort = () => cohortSize(statistics, "Age");
 const statisticsBefore = await statisticsCohort();
 await networkHelpers.time.increase(31 * 86_400);
 const statisticsAfter = await statisticsCohort();

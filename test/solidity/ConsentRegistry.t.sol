@@ -4,6 +4,7 @@ pragma solidity ^0.8.28;
 import {ConsentRegistry} from "../../contracts/consent/ConsentRegistry.sol";
 import {IConsentRegistry} from "../../contracts/interfaces/IConsentRegistry.sol";
 import {MockSmartWallet} from "../../contracts/mocks/MockSmartWallet.sol";
+import {ConsentTypedData} from "./utils/ConsentTypedData.sol";
 import {TestBase} from "./utils/TestBase.sol";
 import {VM, VM_ADDRESS} from "./utils/Vm.sol";
 
@@ -17,23 +18,6 @@ contract ConsentRegistryTest is TestBase {
     bytes32 internal constant _PURPOSE = keccak256("https://w3id.org/dpv#ServiceProvision");
     bytes32 internal constant _OTHER_PURPOSE = keccak256("https://w3id.org/dpv#ResearchAndDevelopment");
     bytes32 internal constant _RECEIPT = keccak256("receipt");
-
-    bytes32 private constant _DOMAIN_TYPEHASH = keccak256(
-        "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"
-    );
-    bytes32 private constant _GRANT_TYPEHASH = keccak256(
-        "GrantRequest(address subject,address grantee,bytes32 purpose,bytes32[] categories,uint64 validUntil,"
-        "bytes32 receiptHash,uint64 nonce,uint32 epoch,uint256 deadline)"
-    );
-    bytes32 private constant _WITHDRAW_TYPEHASH = keccak256(
-        "WithdrawRequest(address subject,address grantee,bytes32 purpose,uint64 nonce,uint256 deadline)"
-    );
-    bytes32 private constant _WITHDRAW_ALL_TYPEHASH = keccak256(
-        "WithdrawAllRequest(address subject,uint64 nonce,uint256 deadline)"
-    );
-    bytes32 private constant _SET_OPERATOR_TYPEHASH = keccak256(
-        "SetOperatorRequest(address subject,address operator,uint64 nonce,uint256 deadline)"
-    );
 
     ConsentRegistry internal _registry;
     address internal _subject;
@@ -754,7 +738,16 @@ contract ConsentRegistryTest is TestBase {
         bytes memory signature = _sign(
             pk,
             _digest(
-                keccak256(abi.encode(_WITHDRAW_TYPEHASH, signer, _grantee, _PURPOSE, request.nonce, request.deadline))
+                keccak256(
+                    abi.encode(
+                        ConsentTypedData.WITHDRAW_TYPEHASH,
+                        signer,
+                        _grantee,
+                        _PURPOSE,
+                        request.nonce,
+                        request.deadline
+                    )
+                )
             )
         );
         VM.prank(_relayer);
@@ -779,7 +772,9 @@ contract ConsentRegistryTest is TestBase {
         });
         bytes memory signature = _sign(
             pk,
-            _digest(keccak256(abi.encode(_WITHDRAW_ALL_TYPEHASH, signer, request.nonce, request.deadline)))
+            _digest(
+                keccak256(abi.encode(ConsentTypedData.WITHDRAW_ALL_TYPEHASH, signer, request.nonce, request.deadline))
+            )
         );
         VM.prank(_relayer);
         _registry.withdrawAllBySig(request, signature);
@@ -805,7 +800,17 @@ contract ConsentRegistryTest is TestBase {
         });
         bytes memory signature = _sign(
             pk,
-            _digest(keccak256(abi.encode(_SET_OPERATOR_TYPEHASH, signer, operator, request.nonce, request.deadline)))
+            _digest(
+                keccak256(
+                    abi.encode(
+                        ConsentTypedData.SET_OPERATOR_TYPEHASH,
+                        signer,
+                        operator,
+                        request.nonce,
+                        request.deadline
+                    )
+                )
+            )
         );
         VM.prank(_relayer);
         _registry.setOperatorBySig(request, signature);
@@ -1012,38 +1017,15 @@ contract ConsentRegistryTest is TestBase {
     }
 
     function _grantStructHash(IConsentRegistry.GrantRequest memory request) internal pure returns (bytes32) {
-        return
-            keccak256(
-                abi.encode(
-                    _GRANT_TYPEHASH,
-                    request.subject,
-                    request.grantee,
-                    request.purpose,
-                    keccak256(abi.encodePacked(request.categories)),
-                    request.validUntil,
-                    request.receiptHash,
-                    request.nonce,
-                    request.epoch,
-                    request.deadline
-                )
-            );
+        return ConsentTypedData.grantStructHash(request);
     }
 
     function _domainSeparator(address verifyingContract) internal view returns (bytes32) {
-        return
-            keccak256(
-                abi.encode(
-                    _DOMAIN_TYPEHASH,
-                    keccak256("ConsentRegistry"),
-                    keccak256("1"),
-                    block.chainid,
-                    verifyingContract
-                )
-            );
+        return ConsentTypedData.domainSeparator(verifyingContract);
     }
 
     function _digest(bytes32 structHash) internal view returns (bytes32) {
-        return keccak256(abi.encodePacked("\x19\x01", _domainSeparator(address(_registry)), structHash));
+        return ConsentTypedData.digest(address(_registry), structHash);
     }
 
     function _sign(uint256 pk, bytes32 digest) internal pure returns (bytes memory) {

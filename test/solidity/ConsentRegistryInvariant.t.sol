@@ -3,6 +3,7 @@ pragma solidity ^0.8.28;
 
 import {ConsentRegistry} from "../../contracts/consent/ConsentRegistry.sol";
 import {IConsentRegistry} from "../../contracts/interfaces/IConsentRegistry.sol";
+import {ConsentTypedData} from "./utils/ConsentTypedData.sol";
 import {InvariantBase} from "./utils/InvariantBase.sol";
 import {VM} from "./utils/Vm.sol";
 
@@ -20,14 +21,6 @@ contract ConsentRegistryHandler {
     uint256 internal constant _OPERATORS = 2;
     uint256 internal constant _MAX_LIFETIME = 3 days;
     uint256 internal constant _MAX_WARP = 1 days;
-
-    bytes32 private constant _DOMAIN_TYPEHASH = keccak256(
-        "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"
-    );
-    bytes32 private constant _GRANT_TYPEHASH = keccak256(
-        "GrantRequest(address subject,address grantee,bytes32 purpose,bytes32[] categories,uint64 validUntil,"
-        "bytes32 receiptHash,uint64 nonce,uint32 epoch,uint256 deadline)"
-    );
 
     /// @notice What the model says about one consent.
     struct ModelConsent {
@@ -334,24 +327,7 @@ contract ConsentRegistryHandler {
     }
 
     function _grantDigest(IConsentRegistry.GrantRequest memory request) private view returns (bytes32) {
-        bytes32 structHash = keccak256(
-            abi.encode(
-                _GRANT_TYPEHASH,
-                request.subject,
-                request.grantee,
-                request.purpose,
-                keccak256(abi.encodePacked(request.categories)),
-                request.validUntil,
-                request.receiptHash,
-                request.nonce,
-                request.epoch,
-                request.deadline
-            )
-        );
-        bytes32 domainSeparator = keccak256(
-            abi.encode(_DOMAIN_TYPEHASH, keccak256("ConsentRegistry"), keccak256("1"), block.chainid, address(registry))
-        );
-        return keccak256(abi.encodePacked("\x19\x01", domainSeparator, structHash));
+        return ConsentTypedData.digest(address(registry), ConsentTypedData.grantStructHash(request));
     }
 
     function _pick(uint256 s, uint256 g, uint256 p) private pure returns (uint256, uint256, uint256) {
