@@ -1,14 +1,19 @@
-import {
-  getAddress,
-  isHexString,
-  type ContractRunner,
-  type ContractTransactionResponse,
-  type LogDescription,
-  type Signer,
-} from "ethers";
+import { getAddress, type ContractRunner, type LogDescription, type Signer } from "ethers";
 import { ConsentRegistry__factory, type ConsentRegistry } from "../typechain-types/index.js";
-import { MAX_CATEGORIES, resolveTerm, type CategoryRef, type PurposeRef } from "./dpv.js";
-import { CitizenDataError, InvalidInputError, decodeRevert } from "./errors.js";
+import {
+  ContractClient,
+  ZERO_ADDRESS,
+  signTypedDataWith,
+  toAddress,
+  toBytes32,
+  toDomain,
+  toPurposeId,
+  toUint,
+  type PurposeInput,
+  type TransactionInfo,
+} from "./contract-client.js";
+import { MAX_CATEGORIES, resolveTerm, type CategoryRef } from "./dpv.js";
+import { CitizenDataError, InvalidInputError } from "./errors.js";
 import {
   consentTypedData,
   type ConsentDomain,
@@ -27,17 +32,9 @@ type Hex = `0x${string}`;
 export type Via = "subject" | "operator" | "signature";
 const VIA: readonly Via[] = ["subject", "operator", "signature"];
 
-/** A purpose: a DPV name (`"ResearchAndDevelopment"`), a prefixed name or IRI, or a `bytes32` id. */
-export type PurposeInput = PurposeRef | Hex | (string & {});
+export type { PurposeInput, TransactionInfo } from "./contract-client.js";
 /** A personal-data category: a DPV name (`"Location"`), a prefixed name or IRI, or a `bytes32` id. */
 export type CategoryInput = CategoryRef | Hex | (string & {});
-
-/** What every write returns besides its decoded result. */
-export interface TransactionInfo {
-  transactionHash: Hex;
-  blockNumber: number;
-  gasUsed: bigint;
-}
 
 /** A consent as the registry recorded it in a `ConsentGranted` event. */
 export interface GrantedConsent extends TransactionInfo {
@@ -140,11 +137,6 @@ export const CONSENT_ERROR_EXPLANATIONS: Readonly<Record<string, string>> = {
 
 const BYTES32 = /^0x[0-9a-fA-F]{64}$/;
 
-function toPurposeId(purpose: PurposeInput): Hex {
-  if (BYTES32.test(purpose)) return purpose.toLowerCase() as Hex;
-  return resolveTerm("purpose", purpose).id;
-}
-
 /** Category ids, strictly ascending as the registry requires; duplicates are refused, naming both inputs. */
 function toCategoryIds(categories: readonly CategoryInput[]): Hex[] {
   if (categories.length === 0)
@@ -170,22 +162,8 @@ function toCategoryIds(categories: readonly CategoryInput[]): Hex[] {
   return entries.map((entry) => entry.id);
 }
 
-function toAddress(value: string, field: string): Hex {
-  try {
-    return getAddress(value) as Hex;
-  } catch (cause) {
-    throw new InvalidInputError(`${field} is not an address: ${JSON.stringify(value)}`, { cause });
-  }
-}
-
 function toUint64(value: bigint | number, field: string): bigint {
-  const v = BigInt(value);
-  if (v < 0n || v >= 2n ** 64n) {
-    throw new InvalidInputError(`${field} must be a unix time in seconds below 2^64`, {
-      details: `got ${v}`,
-    });
-  }
-  return v;
+  return toUint(value, 64, field, "a unix time in seconds");
 }
 
 /**
@@ -205,12 +183,15 @@ function toUint64(value: bigint | number, field: string): bigint {
  * await consent.isValid({ subject: citizen, grantee: cityMobilityDept, purpose: "ResearchAndDevelopment", category: "Location" });
  * ```
  */
-export class ConsentClient {
-  /** The TypeChain binding, for anything the client does not wrap. */
-  readonly contract: ConsentRegistry;
-
+export class ConsentClient extends ContractClient<ConsentRegistry> {
   private constructor(contract: ConsentRegistry) {
-    this.contract = contract;
+    super(contract, [
+      {
+        contractName: "ConsentRegistry",
+        abi: ConsentRegistry__factory.abi,
+        explanations: CONSENT_ERROR_EXPLANATIONS,
+      },
+    ]);
   }
 
   /**
@@ -230,11 +211,6 @@ export class ConsentClient {
   /** The same client acting through another signer or provider. */
   withRunner(runner: ContractRunner): ConsentClient {
     return new ConsentClient(this.contract.connect(runner));
-  }
-
-  /** The registry's address. */
-  get address(): Hex {
-    return this.contract.target as Hex;
   }
 
   /**
@@ -257,7 +233,7 @@ export class ConsentClient {
       toPurposeId(params.purpose),
       toCategoryIds(params.categories),
       toUint64(params.validUntil, "validUntil"),
-      this.bytes32(params.receiptHash, "receiptHash"),
+      toBytes32(params.receiptHash, "receiptHash"),
     ] as const;
     return this.write(
       () => this.contract.grant(...args),
@@ -445,10 +421,10 @@ export class ConsentClient {
       purpose,
       categories: toCategoryIds(params.categories),
       validUntil: toUint64(params.validUntil, "validUntil"),
-      receiptHash: this.bytes32(params.receiptHash, "receiptHash"),
+      receiptHash: toBytes32(params.receiptHash, "receiptHash"),
       nonce: (await this.getConsent({ subject, grantee, purpose })).nonce,
       epoch: (await this.getSubject({ subject })).epoch,
-      deadline: await this.deadline(params.deadline),
+      deadline: await this.deadline(params.deadline, 3_600n),
     };
     return this.sign(signer, "GrantRequest", message);
   }
@@ -478,7 +454,7 @@ export class ConsentClient {
       grantee,
       purpose,
       nonce: (await this.getConsent({ subject, grantee, purpose })).nonce,
-      deadline: await this.deadline(params.deadline),
+      deadline: await this.deadline(params.deadline, 3_600n),
     };
     return this.sign(signer, "WithdrawRequest", message);
   }
@@ -499,7 +475,7 @@ export class ConsentClient {
     const message: WithdrawAllRequest = {
       subject,
       nonce: (await this.getSubject({ subject })).nonce,
-      deadline: await this.deadline(params.deadline),
+      deadline: await this.deadline(params.deadline, 3_600n),
     };
     return this.sign(signer, "WithdrawAllRequest", message);
   }
@@ -521,7 +497,7 @@ export class ConsentClient {
       subject,
       operator: params.operator === null ? ZERO_ADDRESS : toAddress(params.operator, "operator"),
       nonce: (await this.getSubject({ subject })).nonce,
-      deadline: await this.deadline(params.deadline),
+      deadline: await this.deadline(params.deadline, 3_600n),
     };
     return this.sign(signer, "SetOperatorRequest", message);
   }
@@ -535,13 +511,7 @@ export class ConsentClient {
    * ```
    */
   async domain(): Promise<ConsentDomain> {
-    const d = await this.read(() => this.contract.eip712Domain());
-    return {
-      name: d.name,
-      version: d.version,
-      chainId: d.chainId,
-      verifyingContract: toAddress(d.verifyingContract, "verifyingContract"),
-    };
+    return toDomain(await this.read(() => this.contract.eip712Domain()));
   }
 
   /**
@@ -738,80 +708,7 @@ export class ConsentClient {
     message: ConsentRequests[P],
   ): Promise<Signed<ConsentRequests[P]>> {
     const typed = consentTypedData(await this.domain(), primaryType, message);
-    const types = typed.types as unknown as Record<string, { name: string; type: string }[]>;
-    const signature = (await signer.signTypedData(typed.domain, types, {
-      ...typed.message,
-    })) as Hex;
-    return { request: message, signature };
-  }
-
-  private async deadline(deadline: bigint | number | undefined): Promise<bigint> {
-    if (deadline !== undefined) {
-      const value = BigInt(deadline);
-      if (value <= 0n)
-        throw new InvalidInputError("deadline must be a unix time in seconds, in the future");
-      return value;
-    }
-    return (await this.latestTimestamp()) + 3_600n;
-  }
-
-  private async latestTimestamp(): Promise<bigint> {
-    const provider = this.contract.runner?.provider;
-    if (!provider) throw new CitizenDataError("The client needs a provider to read the chain");
-    const block = await provider.getBlock("latest");
-    if (!block) throw new CitizenDataError("The provider returned no latest block");
-    return BigInt(block.timestamp);
-  }
-
-  private bytes32(value: string, field: string): Hex {
-    if (!isHexString(value, 32)) {
-      throw new InvalidInputError(`${field} must be a 32-byte hex string`, {
-        details: `got ${JSON.stringify(value)}`,
-      });
-    }
-    return value.toLowerCase() as Hex;
-  }
-
-  private async read<T>(call: () => Promise<T>): Promise<T> {
-    try {
-      return await call();
-    } catch (error) {
-      throw this.decode(error);
-    }
-  }
-
-  private async write<T>(
-    send: () => Promise<ContractTransactionResponse>,
-    eventName: string,
-    decode: (log: LogDescription, info: TransactionInfo) => T,
-  ): Promise<T> {
-    let receipt;
-    try {
-      receipt = await (await send()).wait();
-    } catch (error) {
-      throw this.decode(error);
-    }
-    if (!receipt) throw new CitizenDataError("The transaction was not mined");
-    const info: TransactionInfo = {
-      transactionHash: receipt.hash as Hex,
-      blockNumber: receipt.blockNumber,
-      gasUsed: receipt.gasUsed,
-    };
-    for (const log of receipt.logs) {
-      if (getAddress(log.address) !== getAddress(this.address)) continue;
-      const parsed = this.contract.interface.parseLog(log);
-      if (parsed?.name === eventName) return decode(parsed, info);
-    }
-    throw new CitizenDataError(`The transaction ${receipt.hash} emitted no ${eventName} event`);
-  }
-
-  private decode(error: unknown): unknown {
-    return decodeRevert(
-      error,
-      "ConsentRegistry",
-      ConsentRegistry__factory.abi,
-      CONSENT_ERROR_EXPLANATIONS,
-    );
+    return { request: message, signature: await signTypedDataWith(signer, typed) };
   }
 
   private granted(log: LogDescription, info: TransactionInfo): GrantedConsent {
@@ -871,8 +768,6 @@ export class ConsentClient {
     };
   }
 }
-
-const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000" as Hex;
 
 function viaOf(value: bigint): Via {
   const via = VIA[Number(value)];

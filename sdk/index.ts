@@ -4,7 +4,7 @@
  *
  * @example
  * ```ts
- * import { ConsentClient, createConsentReceipt } from "./sdk/index.js";
+ * import { ConsentClient, LicensingClient, createConsentReceipt, offerTypedData } from "./sdk/index.js";
  * ```
  */
 export * from "./errors.js";
@@ -12,3 +12,5 @@ export * from "./dpv.js";
 export * from "./receipt.js";
 export * from "./consent-typed-data.js";
 export * from "./consent.js";
+export * from "./licensing-typed-data.js";
+export * from "./licensing.js";
