@@ -39,6 +39,7 @@ export const OFFER_TYPES = {
     { name: "purpose", type: "bytes32" },
     { name: "price", type: "uint96" },
     { name: "period", type: "uint64" },
+    { name: "termsVersion", type: "uint32" },
     { name: "nonce", type: "uint256" },
     { name: "deadline", type: "uint256" },
   ],
@@ -51,7 +52,7 @@ export const OFFER_TYPES = {
  * ```ts
  * const offer: Offer = {
  *   productId: 1n, buyer, purpose: purposeId("ResearchAndDevelopment"),
- *   price: 500n * 10n ** 18n, period: 0n, nonce: 1n, deadline: 1_900_000_000n,
+ *   price: 500n * 10n ** 18n, period: 0n, termsVersion: 1, nonce: 1n, deadline: 1_900_000_000n,
  * };
  * ```
  */
@@ -65,6 +66,8 @@ export interface Offer {
   price: bigint;
   /** Licence length in seconds; 0 = perpetual (`uint64`). */
   period: bigint;
+  /** The product terms version the offer is made under (`uint32`); a later terms update voids the offer. */
+  termsVersion: number;
   /** Any number, to make otherwise equal offers distinct. */
   nonce: bigint;
   /** Last second (unix time) the offer can be accepted. */

@@ -157,6 +157,8 @@ export interface ProductTerms {
   providerBps: number;
   renewable: boolean;
   paused: boolean;
+  /** How many purposes the current terms allow. */
+  purposeCount: number;
 }
 
 /**
@@ -473,6 +475,10 @@ export const LICENSING_ERROR_EXPLANATIONS: Readonly<Record<string, string>> = {
   DataLicensingPermitUnsupported:
     "The product is paid in the native coin, which has no permit; use buy instead.",
   DataLicensingNothingToWithdraw: "The product owes this party nothing at the moment.",
+  DataLicensingRefundMismatch:
+    "The native coin sent with a revocation must be exactly the refund named.",
+  DataLicensingOfferTermsChanged:
+    "The provider updated the product's terms after making this offer; ask the provider for a new offer.",
   DataLicensingRefundByProviderOnly:
     "Only the provider may refund, from its own funds; an arbiter can revoke without a refund.",
   OwnableUnauthorizedAccount: "Only the platform owner may do this.",
@@ -680,6 +686,7 @@ function toOffer(offer: Offer): Offer {
     purpose: toBytes32(offer.purpose, "offer.purpose"),
     price: toUint(offer.price, 96, "offer.price"),
     period: toUint(offer.period, 64, "offer.period", "a number of seconds"),
+    termsVersion: Number(toUint(offer.termsVersion, 32, "offer.termsVersion")),
     nonce: toUint(offer.nonce, 256, "offer.nonce"),
     deadline: toUint(offer.deadline, 256, "offer.deadline", "a unix time in seconds"),
   };
@@ -1062,7 +1069,7 @@ export class LicensingClient extends ContractClient<DataLicensing> {
         ? BigInt(`0x${randomBytes(32).toString("hex")}`)
         : toUint(params.nonce, 256, "nonce");
     const deadline = await this.deadline(params.deadline, 86_400n);
-    const { parties } = await this.read(() => this.contract.getProduct(productId));
+    const { product, parties } = await this.read(() => this.contract.getProduct(productId));
     const provider = toAddress(parties.provider, "provider");
     const signerAddress = toAddress(await signer.getAddress(), "signer");
     if (signerAddress !== provider && (await this.provider().getCode(provider)) === "0x") {
@@ -1070,7 +1077,17 @@ export class LicensingClient extends ContractClient<DataLicensing> {
         `signer ${signerAddress} is not the provider ${provider} of product ${productId}: the contract would refuse the offer`,
       );
     }
-    const offer: Offer = { productId, buyer, purpose, price, period, nonce, deadline };
+    const termsVersion = Number(product.termsVersion);
+    const offer: Offer = {
+      productId,
+      buyer,
+      purpose,
+      price,
+      period,
+      termsVersion,
+      nonce,
+      deadline,
+    };
     const signature = await signTypedDataWith(signer, offerTypedData(await this.domain(), offer));
     return { offer, signature };
   }
@@ -1574,6 +1591,20 @@ export class LicensingClient extends ContractClient<DataLicensing> {
   }
 
   /**
+   * The rounding remainder (at most 2 wei) a product holds that no party is entitled to yet; it is assigned as
+   * the product's revenue grows. What the contract holds for a product = withdrawn-not-yet + owed + this.
+   *
+   * @example
+   * ```ts
+   * const dust = await licensing.carriedRemainder(productId);
+   * ```
+   */
+  async carriedRemainder(productId: bigint | number): Promise<bigint> {
+    const id = toProductId(productId);
+    return this.read(() => this.contract.carriedRemainder(id));
+  }
+
+  /**
    * The id of the licence `(productId, licensee, purpose)`, from the contract (same as {@link computeLicenceId}).
    *
    * @example
@@ -1719,6 +1750,7 @@ function productTermsOf(productId: bigint, p: IDataLicensing.ProductStructOutput
     providerBps: Number(p.providerBps),
     renewable: p.renewable,
     paused: p.paused,
+    purposeCount: Number(p.purposeCount),
   };
 }
 

@@ -12,8 +12,10 @@ pragma solidity ^0.8.28;
 ///
 /// Money: each sale moves the price in one token transfer. In the same transaction the platform fee is taken
 /// at the current rate and the rest is credited to the product's revenue split: the city's and the provider's
-/// shares (basis points fixed when the product is published) and the contributors' share (the remainder).
-/// Nothing is sent at sale time; each party withdraws what it is owed.
+/// shares and the contributors' share (basis points fixed when the product is published). Each share is the
+/// floor of the running total times its basis points, so no entitlement ever decreases; the at most 2 wei the
+/// three floors leave over are carried in the contract and assigned as the total grows. Nothing is sent at sale
+/// time; each party withdraws what it is owed.
 interface IDataLicensing {
     /// @notice A licence's status.
     enum LicenceStatus {
@@ -59,6 +61,7 @@ interface IDataLicensing {
     /// @param providerBps Provider share of each sale after the platform fee, in basis points (fixed at publication).
     /// @param renewable Whether a licence can be renewed (a subscription) or must be bought again.
     /// @param paused Whether sales are paused (licences already sold stay valid).
+    /// @param purposeCount How many purposes the current terms allow (at least one).
     struct Product {
         address token;
         uint96 price;
@@ -69,6 +72,7 @@ interface IDataLicensing {
         uint16 providerBps;
         bool renewable;
         bool paused;
+        uint16 purposeCount;
     }
 
     /// @notice What a provider sets when publishing a product.
@@ -87,6 +91,7 @@ interface IDataLicensing {
     }
 
     /// @notice New terms for a product; sales after the update use them, licences sold before keep theirs.
+    /// `disallowPurposes` is applied after `allowPurposes`; at least one purpose must remain allowed.
     struct TermsUpdate {
         uint96 price;
         uint64 period;
@@ -109,6 +114,7 @@ interface IDataLicensing {
 
     /// @notice A price the provider offers one buyer, signed with EIP-712 (or ERC-1271).
     /// @param period Licence length in seconds; 0 = perpetual.
+    /// @param termsVersion The product terms version the offer was made under; a later terms update voids it.
     /// @param nonce Any number, to make otherwise equal offers distinct.
     /// @param deadline Last second the offer can be accepted.
     struct Offer {
@@ -117,11 +123,14 @@ interface IDataLicensing {
         bytes32 purpose;
         uint96 price;
         uint64 period;
+        uint32 termsVersion;
         uint256 nonce;
         uint256 deadline;
     }
 
-    /// @notice How one payment was divided. The four shares add up to `price`, to the wei.
+    /// @notice How one payment was divided: the platform fee and the increase of each party's entitlement.
+    /// @dev The four shares add up to `price` give or take the at most 2 wei of rounding remainder carried between
+    /// sales: over all sales, shares plus the product's carried remainder equal what was paid, to the wei.
     struct Sale {
         uint256 price;
         uint256 platformFee;
@@ -291,6 +300,12 @@ interface IDataLicensing {
     /// @notice Thrown when a party has nothing to withdraw from a product.
     error DataLicensingNothingToWithdraw(uint256 productId, Role role);
 
+    /// @notice Thrown when the native coin sent with a revocation is not exactly the refund.
+    error DataLicensingRefundMismatch(uint256 sent, uint256 refund);
+
+    /// @notice Thrown when an offer was made under terms the provider has since updated.
+    error DataLicensingOfferTermsChanged(uint32 offerTermsVersion, uint32 currentTermsVersion);
+
     /// @notice Thrown when an arbiter tries to refund: only the provider can choose to refund, from its own funds.
     error DataLicensingRefundByProviderOnly(address caller);
 
@@ -331,7 +346,7 @@ interface IDataLicensing {
     ) external returns (bytes32 licenceId);
 
     /// @notice Renews the caller's licence for one more period at the current price and terms, from the later of
-    /// now and its current expiry.
+    /// now and its current expiry. A perpetual licence cannot be renewed.
     /// @return expiresAt The licence's new expiry.
     function renew(uint256 productId, bytes32 purpose, uint256 maxPrice) external payable returns (uint64 expiresAt);
 
@@ -385,6 +400,12 @@ interface IDataLicensing {
 
     /// @notice Whether a product allows a purpose under its current terms.
     function isPurposeAllowed(uint256 productId, bytes32 purpose) external view returns (bool);
+
+    /// @notice The rounding remainder (at most 2 wei) a product holds that no party is entitled to yet.
+    function carriedRemainder(uint256 productId) external view returns (uint256);
+
+    /// @notice A product's arbiter, or zero.
+    function arbiterOf(uint256 productId) external view returns (address);
 
     /// @notice What a product owes each party now, indexed by {Role}.
     function owed(uint256 productId) external view returns (uint256[4] memory amounts);

@@ -34,8 +34,8 @@ contract DataLicensing is IDataLicensing, Ownable2Step, EIP712, ReentrancyGuardT
     uint16 public constant MAX_PLATFORM_FEE_BPS = 1_000;
 
     bytes32 private constant _OFFER_TYPEHASH = keccak256(
-        "Offer(uint256 productId,address buyer,bytes32 purpose,uint96 price,uint64 period,uint256 nonce,"
-        "uint256 deadline)"
+        "Offer(uint256 productId,address buyer,bytes32 purpose,uint96 price,uint64 period,uint32 termsVersion,"
+        "uint256 nonce,uint256 deadline)"
     );
 
     mapping(uint256 productId => Product) private _products;
@@ -96,10 +96,12 @@ contract DataLicensing is IDataLicensing, Ownable2Step, EIP712, ReentrancyGuardT
             cityBps: params.cityBps,
             providerBps: params.providerBps,
             renewable: params.renewable,
-            paused: false
+            paused: false,
+            purposeCount: 0
         });
         _products[productId] = product;
         _setPurposes(productId, params.purposes, true);
+        product.purposeCount = _products[productId].purposeCount;
         emit ProductPublished(
             productId,
             msg.sender,
@@ -123,6 +125,7 @@ contract DataLicensing is IDataLicensing, Ownable2Step, EIP712, ReentrancyGuardT
         product.renewable = update.renewable;
         _setPurposes(productId, update.allowPurposes, true);
         _setPurposes(productId, update.disallowPurposes, false);
+        if (product.purposeCount == 0) revert DataLicensingInvalidPurposes();
         emit TermsUpdated(
             productId,
             termsVersion,
@@ -196,12 +199,12 @@ contract DataLicensing is IDataLicensing, Ownable2Step, EIP712, ReentrancyGuardT
         Licence storage licence = _licences[licenceId];
         if (licence.status == LicenceStatus.Revoked) revert DataLicensingLicenceRevoked(licenceId);
         if (licence.status != LicenceStatus.Active) revert DataLicensingNoActiveLicence(licenceId);
+        if (licence.expiresAt == type(uint64).max) revert DataLicensingNotRenewable(productId);
         if (product.price > maxPrice) revert DataLicensingPriceAboveLimit(product.price, maxPrice);
 
-        Sale memory sale = _collect(productId, product, product.price);
         uint256 from = licence.expiresAt > block.timestamp ? licence.expiresAt : block.timestamp;
         newExpiry = (from + product.period).toUint64();
-        _issue(licenceId, productId, purpose, Model.Renewal, product.termsVersion, newExpiry, sale);
+        _sell(licenceId, productId, product, purpose, Model.Renewal, newExpiry, product.price);
     }
 
     /// @inheritdoc IDataLicensing
@@ -214,6 +217,9 @@ contract DataLicensing is IDataLicensing, Ownable2Step, EIP712, ReentrancyGuardT
         bytes32 hash = _offerHash(offer);
         if (_usedOffers[hash]) revert DataLicensingOfferUsed(hash);
         Product storage product = _saleableProduct(offer.productId, offer.purpose);
+        if (offer.termsVersion != product.termsVersion) {
+            revert DataLicensingOfferTermsChanged(offer.termsVersion, product.termsVersion);
+        }
         address provider = _parties[product.partiesId].provider;
         if (!SignatureChecker.isValidSignatureNowCalldata(provider, hash, signature)) {
             revert DataLicensingInvalidOfferSignature(provider);
@@ -222,16 +228,7 @@ contract DataLicensing is IDataLicensing, Ownable2Step, EIP712, ReentrancyGuardT
 
         licenceId = licenceIdOf(offer.productId, msg.sender, offer.purpose);
         _checkObtainable(licenceId);
-        Sale memory sale = _collect(offer.productId, product, offer.price);
-        _issue(
-            licenceId,
-            offer.productId,
-            offer.purpose,
-            Model.Offer,
-            product.termsVersion,
-            _expiryAfter(offer.period),
-            sale
-        );
+        _sell(licenceId, offer.productId, product, offer.purpose, Model.Offer, _expiryAfter(offer.period), offer.price);
     }
 
     /// @inheritdoc IDataLicensing
@@ -299,7 +296,7 @@ contract DataLicensing is IDataLicensing, Ownable2Step, EIP712, ReentrancyGuardT
         }
         if (msg.sender != provider) revert DataLicensingRefundByProviderOnly(msg.sender);
         if (product.token == address(0)) {
-            if (msg.value != refund) revert DataLicensingInsufficientPayment(msg.value, refund);
+            if (msg.value != refund) revert DataLicensingRefundMismatch(msg.value, refund);
             _sendNative(licensee, refund);
         } else {
             if (msg.value != 0) revert DataLicensingUnexpectedValue(msg.value);
@@ -369,6 +366,22 @@ contract DataLicensing is IDataLicensing, Ownable2Step, EIP712, ReentrancyGuardT
     }
 
     /// @inheritdoc IDataLicensing
+    function carriedRemainder(uint256 productId) external view returns (uint256) {
+        Product storage product = _existingProduct(productId);
+        uint256 assigned = 0;
+        for (uint8 role = uint8(Role.City); role <= uint8(Role.Contributors); ++role) {
+            assigned += _earned(productId, product, Role(role));
+        }
+        return _revenue[productId].net - assigned;
+    }
+
+    /// @inheritdoc IDataLicensing
+    function arbiterOf(uint256 productId) external view returns (address) {
+        _existingProduct(productId);
+        return _arbiters[productId];
+    }
+
+    /// @inheritdoc IDataLicensing
     function owed(uint256 productId) external view returns (uint256[4] memory amounts) {
         Product storage product = _existingProduct(productId);
         uint128[4] storage withdrawn = _withdrawn[productId];
@@ -424,8 +437,7 @@ contract DataLicensing is IDataLicensing, Ownable2Step, EIP712, ReentrancyGuardT
         if (price > maxPrice) revert DataLicensingPriceAboveLimit(price, maxPrice);
         licenceId = licenceIdOf(productId, msg.sender, purpose);
         _checkObtainable(licenceId);
-        Sale memory sale = _collect(productId, product, price);
-        _issue(licenceId, productId, purpose, Model.Purchase, product.termsVersion, _expiryAfter(product.period), sale);
+        _sell(licenceId, productId, product, purpose, Model.Purchase, _expiryAfter(product.period), price);
     }
 
     /// @dev Writes an active licence and emits {LicenceIssued}.
@@ -442,8 +454,17 @@ contract DataLicensing is IDataLicensing, Ownable2Step, EIP712, ReentrancyGuardT
         emit LicenceIssued(productId, msg.sender, purpose, model, termsVersion, expiry, sale);
     }
 
-    /// @dev Takes `amount` from the caller in the product's token and credits it to the product's parties.
-    function _collect(uint256 productId, Product storage product, uint256 amount) private returns (Sale memory sale) {
+    /// @dev A paid licence: takes `amount` from the caller in the product's token, credits it to the product's
+    /// parties, writes the licence, and last of all refunds any excess native coin.
+    function _sell(
+        bytes32 licenceId,
+        uint256 productId,
+        Product storage product,
+        bytes32 purpose,
+        Model model,
+        uint64 expiry,
+        uint256 amount
+    ) private {
         uint256 excess;
         if (product.token == address(0)) {
             if (msg.value < amount) revert DataLicensingInsufficientPayment(msg.value, amount);
@@ -452,7 +473,8 @@ contract DataLicensing is IDataLicensing, Ownable2Step, EIP712, ReentrancyGuardT
             if (msg.value != 0) revert DataLicensingUnexpectedValue(msg.value);
             if (amount != 0) _pullExactly(IERC20(product.token), amount);
         }
-        sale = _credit(productId, product, amount);
+        Sale memory sale = _credit(productId, product, amount);
+        _issue(licenceId, productId, purpose, model, product.termsVersion, expiry, sale);
         if (excess != 0) _sendNative(msg.sender, excess);
     }
 
@@ -479,8 +501,7 @@ contract DataLicensing is IDataLicensing, Ownable2Step, EIP712, ReentrancyGuardT
         sale.platformFee = platformFee;
         sale.cityShare = RevenueSplit.shareOfIncrease(netBefore, netAfter, product.cityBps);
         sale.providerShare = RevenueSplit.shareOfIncrease(netBefore, netAfter, product.providerBps);
-        // The shares' floors never exceed `net`: city + provider <= net * (cityBps + providerBps) / BPS <= net.
-        sale.contributorsShare = net - sale.cityShare - sale.providerShare;
+        sale.contributorsShare = RevenueSplit.shareOfIncrease(netBefore, netAfter, _contributorsBps(product));
     }
 
     /// @dev Everything a product has earned a role since publication (withdrawn or not).
@@ -491,7 +512,15 @@ contract DataLicensing is IDataLicensing, Ownable2Step, EIP712, ReentrancyGuardT
         if (role == Role.City) return city;
         uint256 provider = RevenueSplit.shareOf(revenue.net, product.providerBps);
         if (role == Role.Provider) return provider;
-        return revenue.net - city - provider;
+        return RevenueSplit.shareOf(revenue.net, _contributorsBps(product));
+    }
+
+    /// @dev The contributors' share: what the city and the provider leave.
+    function _contributorsBps(Product storage product) private view returns (uint256) {
+        // Cannot underflow: publish() refuses cityBps + providerBps > BPS.
+        unchecked {
+            return RevenueSplit.BPS - product.cityBps - product.providerBps;
+        }
     }
 
     /// @dev The account a role's revenue is paid to.
@@ -550,6 +579,7 @@ contract DataLicensing is IDataLicensing, Ownable2Step, EIP712, ReentrancyGuardT
                         offer.purpose,
                         offer.price,
                         offer.period,
+                        offer.termsVersion,
                         offer.nonce,
                         offer.deadline
                     )
@@ -557,11 +587,18 @@ contract DataLicensing is IDataLicensing, Ownable2Step, EIP712, ReentrancyGuardT
             );
     }
 
+    /// @dev Allows or disallows purposes, keeping the product's count of allowed purposes.
     function _setPurposes(uint256 productId, bytes32[] calldata purposes, bool allowed) private {
+        mapping(bytes32 purpose => bool) storage allowedPurposes = _allowedPurposes[productId];
+        uint256 count = _products[productId].purposeCount;
         for (uint256 i = 0; i < purposes.length; ++i) {
-            if (purposes[i] == bytes32(0)) revert DataLicensingInvalidPurposes();
-            _allowedPurposes[productId][purposes[i]] = allowed;
+            bytes32 purpose = purposes[i];
+            if (purpose == bytes32(0)) revert DataLicensingInvalidPurposes();
+            if (allowedPurposes[purpose] == allowed) continue;
+            allowedPurposes[purpose] = allowed;
+            count = allowed ? count + 1 : count - 1;
         }
+        _products[productId].purposeCount = count.toUint16();
     }
 
     function _setPlatformFee(uint16 feeBps) private {

@@ -17,6 +17,7 @@ export interface OfferStruct {
   purpose: Hex;
   price: bigint;
   period: bigint;
+  termsVersion: bigint;
   nonce: bigint;
   deadline: bigint;
 }
@@ -28,6 +29,7 @@ const OFFER_TYPES = {
     { name: "purpose", type: "bytes32" },
     { name: "price", type: "uint96" },
     { name: "period", type: "uint64" },
+    { name: "termsVersion", type: "uint32" },
     { name: "nonce", type: "uint256" },
     { name: "deadline", type: "uint256" },
   ],

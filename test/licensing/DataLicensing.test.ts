@@ -39,9 +39,15 @@ function expectedSale(
   const platformFee = (price * feeBps) / 10_000n;
   const net = price - platformFee;
   const netAfter = netBefore + net;
-  const cityShare = (netAfter * cityBps) / 10_000n - (netBefore * cityBps) / 10_000n;
-  const providerShare = (netAfter * providerBps) / 10_000n - (netBefore * providerBps) / 10_000n;
-  return [price, platformFee, cityShare, providerShare, net - cityShare - providerShare] as const;
+  const increase = (bps: bigint) => (netAfter * bps) / 10_000n - (netBefore * bps) / 10_000n;
+  const contributorsBps = 10_000n - cityBps - providerBps;
+  return [
+    price,
+    platformFee,
+    increase(cityBps),
+    increase(providerBps),
+    increase(contributorsBps),
+  ] as const;
 }
 
 async function deployFixture() {
@@ -78,15 +84,13 @@ async function deployFixture() {
   await licensing
     .connect(provider)
     .publish({ ...base, price: parseEther("50"), period: 7n * DAY, renewable: false });
-  await licensing
-    .connect(provider)
-    .publish({
-      ...base,
-      token: ethers.ZeroAddress,
-      price: parseEther("1"),
-      period: 30n * DAY,
-      renewable: true,
-    });
+  await licensing.connect(provider).publish({
+    ...base,
+    token: ethers.ZeroAddress,
+    price: parseEther("1"),
+    period: 30n * DAY,
+    renewable: true,
+  });
   for (const b of [buyer, buyer2, provider]) {
     await token.mint(b.address, parseEther("10000"));
     await token.connect(b).approve(address, ethers.MaxUint256);
@@ -118,6 +122,7 @@ async function offerFor(f: Fixture, overrides: Partial<OfferStruct> = {}): Promi
     purpose: RESEARCH,
     price: parseEther("320"),
     period: 90n * DAY,
+    termsVersion: 1n,
     nonce: 1n,
     deadline: (await now()) + DAY,
     ...overrides,
@@ -170,7 +175,18 @@ describe("DataLicensing", () => {
     it("publishes a product with its terms, split and purposes, and emits everything needed to rebuild it", async () => {
       const { licensing, provider, base, grantee } = await loadFixture(deployFixture);
       const params = { ...base, price: parseEther("42"), period: 0n, renewable: false };
-      const product = [base.token, params.price, 1n, 0n, 1n, CITY_BPS, PROVIDER_BPS, false, false];
+      const product = [
+        base.token,
+        params.price,
+        1n,
+        0n,
+        1n,
+        CITY_BPS,
+        PROVIDER_BPS,
+        false,
+        false,
+        2n,
+      ];
       await expect(licensing.connect(provider).publish(params))
         .to.emit(licensing, "ProductPublished")
         .withArgs(
@@ -204,16 +220,14 @@ describe("DataLicensing", () => {
     it("reverts when the city and provider shares exceed 100%", async () => {
       const { licensing, provider, base } = await loadFixture(deployFixture);
       await expect(
-        licensing
-          .connect(provider)
-          .publish({
-            ...base,
-            price: 1n,
-            period: 0n,
-            renewable: false,
-            cityBps: 6_000,
-            providerBps: 4_001,
-          }),
+        licensing.connect(provider).publish({
+          ...base,
+          price: 1n,
+          period: 0n,
+          renewable: false,
+          cityBps: 6_000,
+          providerBps: 4_001,
+        }),
       )
         .to.be.revertedWithCustomError(licensing, "DataLicensingInvalidSplit")
         .withArgs(6_000n, 4_001n);
@@ -222,16 +236,14 @@ describe("DataLicensing", () => {
     it("accepts shares of exactly 100%, leaving the contributors nothing", async () => {
       const { licensing, provider, base } = await loadFixture(deployFixture);
       await expect(
-        licensing
-          .connect(provider)
-          .publish({
-            ...base,
-            price: 1n,
-            period: 0n,
-            renewable: false,
-            cityBps: 5_000,
-            providerBps: 5_000,
-          }),
+        licensing.connect(provider).publish({
+          ...base,
+          price: 1n,
+          period: 0n,
+          renewable: false,
+          cityBps: 5_000,
+          providerBps: 5_000,
+        }),
       ).to.emit(licensing, "ProductPublished");
     });
 
@@ -355,17 +367,15 @@ describe("DataLicensing", () => {
 
       it("reverts when a price rise would surprise the buyer", async () => {
         const { licensing, provider, buyer } = await loadFixture(deployFixture);
-        await licensing
-          .connect(provider)
-          .updateTerms(1, {
-            price: PRICE * 2n,
-            period: 30n * DAY,
-            renewable: true,
-            allowPurposes: [],
-            disallowPurposes: [],
-            metadataURI: "ipfs://v2",
-            termsHash: TERMS,
-          });
+        await licensing.connect(provider).updateTerms(1, {
+          price: PRICE * 2n,
+          period: 30n * DAY,
+          renewable: true,
+          allowPurposes: [],
+          disallowPurposes: [],
+          metadataURI: "ipfs://v2",
+          termsHash: TERMS,
+        });
         await expect(licensing.connect(buyer).buy(1, RESEARCH, PRICE))
           .to.be.revertedWithCustomError(licensing, "DataLicensingPriceAboveLimit")
           .withArgs(PRICE * 2n, PRICE);
@@ -402,17 +412,15 @@ describe("DataLicensing", () => {
       const { licensing, provider, buyer } = await loadFixture(deployFixture);
       await licensing.connect(buyer).buy(1, RESEARCH, PRICE);
       const { expiresAt } = await licensing.getLicence(1, buyer.address, RESEARCH);
-      await licensing
-        .connect(provider)
-        .updateTerms(1, {
-          price: PRICE,
-          period: 30n * DAY,
-          renewable: true,
-          allowPurposes: [],
-          disallowPurposes: [],
-          metadataURI: "ipfs://v2",
-          termsHash: TERMS,
-        });
+      await licensing.connect(provider).updateTerms(1, {
+        price: PRICE,
+        period: 30n * DAY,
+        renewable: true,
+        allowPurposes: [],
+        disallowPurposes: [],
+        metadataURI: "ipfs://v2",
+        termsHash: TERMS,
+      });
       await time.increase(10n * DAY);
       await expect(licensing.connect(buyer).renew(1, RESEARCH, PRICE))
         .to.emit(licensing, "LicenceIssued")
@@ -477,6 +485,20 @@ describe("DataLicensing", () => {
         .withArgs(await licensing.licenceIdOf(1, buyer.address, RESEARCH));
     });
 
+    it("reverts renewing a perpetual licence of a renewable product", async () => {
+      const f = await loadFixture(deployFixture);
+      const offer = await offerFor(f, { productId: 1n, period: 0n, price: PRICE });
+      await f.licensing
+        .connect(f.buyer)
+        .acceptOffer(offer, await signOffer(f.provider, f.licensing, offer));
+      expect((await f.licensing.getLicence(1, f.buyer.address, RESEARCH)).expiresAt).to.equal(
+        MAX_UINT64,
+      );
+      await expect(f.licensing.connect(f.buyer).renew(1, RESEARCH, PRICE))
+        .to.be.revertedWithCustomError(f.licensing, "DataLicensingNotRenewable")
+        .withArgs(1n);
+    });
+
     it("reverts when the renewal price is above the buyer's limit", async () => {
       const { licensing, buyer } = await loadFixture(deployFixture);
       await licensing.connect(buyer).buy(1, RESEARCH, PRICE);
@@ -524,17 +546,15 @@ describe("DataLicensing", () => {
       const { licensing, provider, buyer, buyer2 } = await loadFixture(deployFixture);
       await licensing.connect(buyer).buy(2, RESEARCH, parseEther("500"));
       await expect(
-        licensing
-          .connect(provider)
-          .updateTerms(2, {
-            price: parseEther("800"),
-            period: 0n,
-            renewable: false,
-            allowPurposes: [MARKETING],
-            disallowPurposes: [PUBLIC_BENEFIT],
-            metadataURI: "ipfs://v2",
-            termsHash: TERMS,
-          }),
+        licensing.connect(provider).updateTerms(2, {
+          price: parseEther("800"),
+          period: 0n,
+          renewable: false,
+          allowPurposes: [MARKETING],
+          disallowPurposes: [PUBLIC_BENEFIT],
+          metadataURI: "ipfs://v2",
+          termsHash: TERMS,
+        }),
       )
         .to.emit(licensing, "TermsUpdated")
         .withArgs(
@@ -583,20 +603,57 @@ describe("DataLicensing", () => {
       }
     });
 
+    it("reverts an update that would leave no purpose allowed, and counts allowed purposes", async () => {
+      const { licensing, provider } = await loadFixture(deployFixture);
+      const update = {
+        price: 1n,
+        period: 0n,
+        renewable: false,
+        allowPurposes: [] as string[],
+        disallowPurposes: [RESEARCH, PUBLIC_BENEFIT],
+        metadataURI: "",
+        termsHash: TERMS,
+      };
+      await expect(
+        licensing.connect(provider).updateTerms(1, update),
+      ).to.be.revertedWithCustomError(licensing, "DataLicensingInvalidPurposes");
+      await licensing
+        .connect(provider)
+        .updateTerms(1, { ...update, allowPurposes: [MARKETING, RESEARCH] });
+      const [product] = await licensing.getProduct(1);
+      expect(product.purposeCount).to.equal(1n);
+      expect(await licensing.isPurposeAllowed(1, MARKETING)).to.equal(true);
+    });
+
+    it("applies disallowPurposes after allowPurposes", async () => {
+      const { licensing, provider } = await loadFixture(deployFixture);
+      await licensing
+        .connect(provider)
+        .updateTerms(1, {
+          price: 1n,
+          period: 0n,
+          renewable: false,
+          allowPurposes: [MARKETING],
+          disallowPurposes: [MARKETING],
+          metadataURI: "",
+          termsHash: TERMS,
+        });
+      expect(await licensing.isPurposeAllowed(1, MARKETING)).to.equal(false);
+      expect((await licensing.getProduct(1))[0].purposeCount).to.equal(2n);
+    });
+
     it("reverts an update without a terms hash", async () => {
       const { licensing, provider } = await loadFixture(deployFixture);
       await expect(
-        licensing
-          .connect(provider)
-          .updateTerms(1, {
-            price: 1n,
-            period: 0n,
-            renewable: false,
-            allowPurposes: [],
-            disallowPurposes: [],
-            metadataURI: "",
-            termsHash: ethers.ZeroHash,
-          }),
+        licensing.connect(provider).updateTerms(1, {
+          price: 1n,
+          period: 0n,
+          renewable: false,
+          allowPurposes: [],
+          disallowPurposes: [],
+          metadataURI: "",
+          termsHash: ethers.ZeroHash,
+        }),
       ).to.be.revertedWithCustomError(licensing, "DataLicensingMissingTermsHash");
     });
   });
@@ -686,6 +743,26 @@ describe("DataLicensing", () => {
           .connect(f.buyer)
           .acceptOffer(research, await signOffer(f.provider, f.licensing, research)),
       ).to.be.revertedWithCustomError(f.licensing, "DataLicensingProductPaused");
+    });
+
+    it("reverts an offer made under terms the provider has since updated", async () => {
+      const f = await loadFixture(deployFixture);
+      const offer = await offerFor(f);
+      const signature = await signOffer(f.provider, f.licensing, offer);
+      await f.licensing
+        .connect(f.provider)
+        .updateTerms(2, {
+          price: parseEther("500"),
+          period: 0n,
+          renewable: false,
+          allowPurposes: [],
+          disallowPurposes: [],
+          metadataURI: "ipfs://v2",
+          termsHash: TERMS,
+        });
+      await expect(f.licensing.connect(f.buyer).acceptOffer(offer, signature))
+        .to.be.revertedWithCustomError(f.licensing, "DataLicensingOfferTermsChanged")
+        .withArgs(1n, 2n);
     });
 
     it("lets the provider cancel an offer before it is accepted", async () => {
@@ -917,6 +994,7 @@ describe("DataLicensing", () => {
       await expect(licensing.connect(provider).setArbiter(1, arbiter.address))
         .to.emit(licensing, "ArbiterSet")
         .withArgs(1n, arbiter.address);
+      expect(await licensing.arbiterOf(1)).to.equal(arbiter.address);
       await expect(
         licensing.connect(arbiter).revoke(1, buyer.address, RESEARCH, "ruling", TERMS, 1n),
       )
@@ -966,8 +1044,15 @@ describe("DataLicensing", () => {
           .connect(provider)
           .revoke(4, buyer.address, RESEARCH, "", TERMS, 7n, { value: 6n }),
       )
-        .to.be.revertedWithCustomError(licensing, "DataLicensingInsufficientPayment")
+        .to.be.revertedWithCustomError(licensing, "DataLicensingRefundMismatch")
         .withArgs(6n, 7n);
+      await expect(
+        licensing
+          .connect(provider)
+          .revoke(4, buyer.address, RESEARCH, "", TERMS, 7n, { value: 8n }),
+      )
+        .to.be.revertedWithCustomError(licensing, "DataLicensingRefundMismatch")
+        .withArgs(8n, 7n);
       await expect(
         licensing
           .connect(provider)
@@ -1029,16 +1114,14 @@ describe("DataLicensing", () => {
 
     it("keeps shares exact to the wei over many odd-sized payments", async () => {
       const { licensing, token, provider, buyer, base } = await loadFixture(deployFixture);
-      await licensing
-        .connect(provider)
-        .publish({
-          ...base,
-          price: 999_999_999_999_999_997n,
-          period: 1n,
-          renewable: true,
-          cityBps: 1_234,
-          providerBps: 4_321,
-        });
+      await licensing.connect(provider).publish({
+        ...base,
+        price: 999_999_999_999_999_997n,
+        period: 1n,
+        renewable: true,
+        cityBps: 1_234,
+        providerBps: 4_321,
+      });
       let netBefore = 0n;
       const totals = [0n, 0n, 0n, 0n];
       for (let i = 0; i < 7; i++) {
@@ -1052,9 +1135,48 @@ describe("DataLicensing", () => {
         await time.increase(2n);
       }
       expect(await licensing.owed(5)).to.deep.equal(totals);
-      expect(totals.reduce((a, b) => a + b, 0n)).to.equal(7n * 999_999_999_999_999_997n);
+      const carried = await licensing.carriedRemainder(5);
+      expect(carried).to.be.lessThan(3n);
+      expect(totals.reduce((a, b) => a + b, 0n) + carried).to.equal(7n * 999_999_999_999_999_997n);
       expect(await token.balanceOf(await licensing.getAddress())).to.equal(
         7n * 999_999_999_999_999_997n,
+      );
+    });
+  });
+
+  describe("a split of 100% between city and provider", () => {
+    it("keeps selling, with no entitlement ever decreasing", async () => {
+      // A contributors' residue computed as total minus the other floors can fall by 1 wei and revert a sale;
+      // each party's own floor never falls. This split and price made the second sale revert before that fix.
+      const { licensing, provider, buyer, buyer2, base } = await loadFixture(deployFixture);
+      await licensing
+        .connect(provider)
+        .publish({
+          ...base,
+          price: 1_000n,
+          period: 0n,
+          renewable: false,
+          cityBps: 3_000,
+          providerBps: 7_000,
+        });
+      let previous = [0n, 0n, 0n, 0n];
+      for (const [who, purpose] of [
+        [buyer, RESEARCH],
+        [buyer2, RESEARCH],
+        [buyer, PUBLIC_BENEFIT],
+        [buyer2, PUBLIC_BENEFIT],
+      ] as const) {
+        await expect(licensing.connect(who).buy(5, purpose, 1_000n)).to.emit(
+          licensing,
+          "LicenceIssued",
+        );
+        const owed = [...(await licensing.owed(5))];
+        owed.forEach((amount, role) => expect(amount).to.be.at.least(previous[role]!));
+        previous = owed;
+      }
+      expect(previous[ROLE.Contributors]).to.equal(0n);
+      expect(previous.reduce((a, b) => a + b, 0n) + (await licensing.carriedRemainder(5))).to.equal(
+        4_000n,
       );
     });
   });
