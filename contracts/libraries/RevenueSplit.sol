@@ -4,9 +4,11 @@ pragma solidity ^0.8.28;
 /// @title RevenueSplit
 /// @notice Integer arithmetic of revenue shares in basis points, exact to the wei.
 /// @dev Shares are computed on running totals, not on each payment: a party's entitlement after payments
-/// totalling `T` is `floor(T * bps / BPS)`, and one payment's share is the increase of that floor. The shares of
-/// successive payments therefore add up to the share of their total, and the remainder of each division goes to
-/// the party that takes "the rest" (the contributors), so nothing is created and nothing is lost.
+/// totalling `T` is `floor(T * bps / BPS)`, and one payment's share is the increase of that floor. Every party,
+/// including the one that takes "the rest", gets its own floor, so no entitlement ever decreases and the shares
+/// of successive payments add up to the share of their total. The floors of parties whose basis points add up
+/// to `BPS` leave at most one wei per party minus one unassigned; that remainder is carried, not lost: it is
+/// assigned as the total grows. Nothing is created and nothing is lost.
 library RevenueSplit {
     /// @notice 100% in basis points.
     uint256 internal constant BPS = 10_000;

@@ -179,8 +179,11 @@ contract DataLicensing is IDataLicensing, Ownable2Step, EIP712, ReentrancyGuardT
         bytes32 r,
         bytes32 s
     ) external nonReentrant returns (bytes32 licenceId) {
-        address token = _existingProduct(productId).token;
-        if (token == address(0)) revert DataLicensingPermitUnsupported(productId);
+        address token = _products[productId].token;
+        if (token == address(0)) {
+            _existingProduct(productId); // an unknown product is reported as such
+            revert DataLicensingPermitUnsupported(productId);
+        }
         // A permit already used (for instance front-run by someone who saw it) reverts; the allowance it set
         // is then in place, so the purchase goes on, and fails cleanly if the allowance is not enough.
         try IERC20Permit(token).permit(msg.sender, address(this), maxPrice, permitDeadline, v, r, s) {} catch {}
@@ -433,7 +436,7 @@ contract DataLicensing is IDataLicensing, Ownable2Step, EIP712, ReentrancyGuardT
     /// @dev A purchase at the product's price, shared by {buy} and {buyWithPermit}.
     function _buy(uint256 productId, bytes32 purpose, uint256 maxPrice) private returns (bytes32 licenceId) {
         Product storage product = _saleableProduct(productId, purpose);
-        uint256 price = product.price;
+        uint96 price = product.price;
         if (price > maxPrice) revert DataLicensingPriceAboveLimit(price, maxPrice);
         licenceId = licenceIdOf(productId, msg.sender, purpose);
         _checkObtainable(licenceId);
@@ -463,7 +466,7 @@ contract DataLicensing is IDataLicensing, Ownable2Step, EIP712, ReentrancyGuardT
         bytes32 purpose,
         Model model,
         uint64 expiry,
-        uint256 amount
+        uint96 amount
     ) private {
         uint256 excess;
         if (product.token == address(0)) {
@@ -487,21 +490,37 @@ contract DataLicensing is IDataLicensing, Ownable2Step, EIP712, ReentrancyGuardT
     }
 
     /// @dev Splits `amount` into the platform fee and the product's shares, adding it to the running totals.
-    function _credit(uint256 productId, Product storage product, uint256 amount) private returns (Sale memory sale) {
+    function _credit(uint256 productId, Product storage product, uint96 amount) private returns (Sale memory sale) {
         if (amount == 0) return sale;
-        uint256 platformFee = (amount * _platformFeeBps) / RevenueSplit.BPS;
-        uint256 net = amount - platformFee;
-        Revenue storage revenue = _revenue[productId];
+        Revenue memory revenue = _revenue[productId];
+        uint256 platformFee;
         uint256 netBefore = revenue.net;
-        uint256 netAfter = netBefore + net;
-        revenue.net = netAfter.toUint128();
-        revenue.platform = (revenue.platform + platformFee).toUint128();
+        uint256 netAfter;
+        // Cannot overflow: amount < 2^96 and the fee is at most 10% of it, so net <= amount; netBefore < 2^128,
+        // so netAfter < 2^129, and it is checked into 128 bits below.
+        unchecked {
+            platformFee = (uint256(amount) * _platformFeeBps) / RevenueSplit.BPS;
+            netAfter = netBefore + (amount - platformFee);
+        }
+        _revenue[productId] = Revenue({
+            net: netAfter.toUint128(),
+            platform: (revenue.platform + platformFee).toUint128()
+        });
 
+        uint256 cityBps = product.cityBps;
+        uint256 providerBps = product.providerBps;
         sale.price = amount;
         sale.platformFee = platformFee;
-        sale.cityShare = RevenueSplit.shareOfIncrease(netBefore, netAfter, product.cityBps);
-        sale.providerShare = RevenueSplit.shareOfIncrease(netBefore, netAfter, product.providerBps);
-        sale.contributorsShare = RevenueSplit.shareOfIncrease(netBefore, netAfter, _contributorsBps(product));
+        sale.cityShare = RevenueSplit.shareOfIncrease(netBefore, netAfter, cityBps);
+        sale.providerShare = RevenueSplit.shareOfIncrease(netBefore, netAfter, providerBps);
+        // Cannot underflow: publish() refuses cityBps + providerBps > BPS.
+        unchecked {
+            sale.contributorsShare = RevenueSplit.shareOfIncrease(
+                netBefore,
+                netAfter,
+                RevenueSplit.BPS - cityBps - providerBps
+            );
+        }
     }
 
     /// @dev Everything a product has earned a role since publication (withdrawn or not).
