@@ -3,25 +3,28 @@ pragma solidity ^0.8.28;
 
 import {DataLicensing} from "../../contracts/licensing/DataLicensing.sol";
 import {IDataLicensing} from "../../contracts/interfaces/IDataLicensing.sol";
-import {RevenueSplit} from "../../contracts/libraries/RevenueSplit.sol";
 import {MockERC20} from "../../contracts/mocks/MockERC20.sol";
 import {InvariantBase} from "./utils/InvariantBase.sol";
+import {SaleLogs} from "./utils/SaleLogs.sol";
 import {VM} from "./utils/Vm.sol";
 
 /// @notice Drives a real DataLicensing, paid in a MockERC20, with random purchases, renewals, cancellations,
-/// withdrawals by role, platform fee changes and time warps, over a small fixed world (3 products with
-/// different splits, prices and periods; 3 buyers; 2 purposes), and keeps a ghost model of the money and of
-/// every licence.
-/// @dev The model computes every party's entitlement from its own running totals, so the contract's
-/// accounting is checked against a plain statement of the rules. Every action predicts success or the exact
-/// error; a wrong prediction counts in `mismatches`, which must stay zero. No offers, revocations or pauses.
-/// The products' splits leave the contributors at least 10% and prices are far above 20 wei, so the
-/// negative-contributors-share defect pinned in RevenueSplit.t.sol (a split of exactly 100%) is not reached.
+/// withdrawals by role, terms updates (price, period, renewability), platform fee changes and time warps, over a
+/// small world (5 products with different splits, two of them with city + provider = 100%; 3 buyers; 2 purposes),
+/// and keeps a ghost model of the money and of every licence.
+/// @dev The model computes every party's entitlement from its own running totals, with its own arithmetic: the
+/// platform gets the fees, and the city, the provider and the contributors each the floor of their share of the
+/// net total (`floor(N * bps / 10000)`, the contributors' bps being `10000 - city - provider`); what the three
+/// floors leave (0..2 wei) is carried. Every action predicts success or the exact error, and every sale's `Sale`
+/// breakdown (read from the `LicenceIssued` event) is predicted to the wei; wrong predictions are counted and
+/// must stay zero. After every action the handler also checks that no party's entitlement (owed + withdrawn) has
+/// decreased. No offers, revocations, pauses or public-interest claims.
 contract DataLicensingHandler {
-    uint256 public constant PRODUCTS = 3;
+    uint256 public constant PRODUCTS = 5;
     uint256 public constant BUYERS = 3;
     uint256 public constant PURPOSES = 2;
     uint256 internal constant _ROLES = 4;
+    uint256 internal constant _BPS = 10_000;
     uint256 internal constant _MAX_WARP = 20 days;
     uint256 internal constant _FEE_CAP = 1_000;
 
@@ -29,14 +32,16 @@ contract DataLicensingHandler {
     struct ModelLicence {
         IDataLicensing.LicenceStatus status;
         uint64 expiresAt;
+        uint32 termsVersion;
     }
 
-    /// @notice A product's fixed terms, as published.
+    /// @notice A product's current terms (price, period and renewability change with `updateTerms`) and its split.
     struct ModelProduct {
         uint256 id;
         uint96 price;
         uint64 period;
         bool renewable;
+        uint32 termsVersion;
         uint16 cityBps;
         uint16 providerBps;
     }
@@ -57,17 +62,29 @@ contract DataLicensingHandler {
     uint256[PRODUCTS] private _netTotal;
     uint256[PRODUCTS] private _platformTotal;
     uint256[_ROLES][PRODUCTS] private _withdrawn;
+    /// @dev Each product's and role's entitlement as the contract reported it (owed + withdrawn) after the last action.
+    uint256[_ROLES][PRODUCTS] private _lastEntitlement;
     uint16 private _feeBps;
 
-    /// @notice Sum of the prices of every licence issued (what the LicenceIssued events' sales add up to).
+    /// @notice Sum of the prices of every licence issued.
     uint256 public ghostSales;
+    /// @notice Sum of the four shares of every `Sale` breakdown emitted (platform fee + city + provider + contributors).
+    uint256 public ghostSaleShares;
     /// @notice Sum of every withdrawal paid.
     uint256 public ghostWithdrawn;
     /// @notice Actions whose outcome differed from the model's prediction.
     uint256 public mismatches;
+    /// @notice Sales whose `Sale` breakdown differed from the model's (or whose shares were over 2 wei off the price).
+    uint256 public breakdownMismatches;
+    /// @notice Times a party's entitlement (owed + withdrawn) was found lower than after the previous action.
+    uint256 public decreases;
     /// @notice Successful state changes, and refusals correctly predicted (to see the campaign work).
     uint256 public changes;
     uint256 public refusals;
+    /// @notice Sales of the products split city + provider = 100% (the case that used to revert).
+    uint256 public fullSplitSales;
+    /// @notice Renewals of a perpetual licence refused (`NotRenewable`) after the terms became renewable.
+    uint256 public perpetualRenewalsRefused;
 
     constructor() {
         treasury = _labelled("treasury");
@@ -92,6 +109,10 @@ contract DataLicensingHandler {
         _publish(0, partiesId, 1_000_003, 30 days, true, 2_000, 3_000);
         _publish(1, partiesId, 777_777, 0, false, 3_333, 3_333);
         _publish(2, partiesId, 12_345_679, 7 days, false, 1, 8_999);
+        // City + provider = 100% (contributors 0%): a renewable weekly licence at 1000 (the sale that used to
+        // revert at a 2.5% fee), and a perpetual one at 99 split 50/50.
+        _publish(3, partiesId, 1_000, 7 days, true, 3_000, 7_000);
+        _publish(4, partiesId, 99, 0, false, 5_000, 5_000);
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -118,6 +139,7 @@ contract DataLicensingHandler {
         }
 
         _fund(buyer, product.price);
+        SaleLogs.record();
         VM.prank(buyer);
         try licensing.buy(product.id, _purposes[u], maxPrice) returns (bytes32 issued) {
             // An unpredicted success still happened: count it, and record it so the ghosts follow the contract.
@@ -125,10 +147,12 @@ contract DataLicensingHandler {
             _recordSale(p, product.price);
             licence.status = IDataLicensing.LicenceStatus.Active;
             licence.expiresAt = product.period == 0 ? type(uint64).max : uint64(block.timestamp + product.period);
+            licence.termsVersion = product.termsVersion;
             ++changes;
         } catch (bytes memory reason) {
             _expectError(reason, expected);
         }
+        _checkEntitlements();
     }
 
     function renew(uint256 p, uint256 b, uint256 u, uint256 maxPriceSeed) external {
@@ -138,6 +162,7 @@ contract DataLicensingHandler {
         address buyer = _buyers[b];
         uint256 maxPrice = _maxPrice(product.price, maxPriceSeed);
 
+        // In the contract's order: the product's terms, the licence's status, a perpetual licence, the price.
         bytes memory expected;
         if (!product.renewable || product.period == 0) {
             expected = _error(IDataLicensing.DataLicensingNotRenewable.selector, product.id);
@@ -146,21 +171,30 @@ contract DataLicensingHandler {
                 IDataLicensing.DataLicensingNoActiveLicence.selector,
                 licensing.licenceIdOf(product.id, buyer, _purposes[u])
             );
+        } else if (licence.expiresAt == type(uint64).max) {
+            // Bought perpetual before the terms became renewable with a period: nothing to extend.
+            expected = _error(IDataLicensing.DataLicensingNotRenewable.selector, product.id);
         } else if (product.price > maxPrice) {
             expected = _error(IDataLicensing.DataLicensingPriceAboveLimit.selector, product.price, maxPrice);
         }
 
         _fund(buyer, product.price);
+        SaleLogs.record();
         VM.prank(buyer);
         try licensing.renew(product.id, _purposes[u], maxPrice) returns (uint64 newExpiry) {
             uint256 from = licence.expiresAt > block.timestamp ? licence.expiresAt : block.timestamp;
             if (expected.length != 0 || newExpiry != from + product.period) ++mismatches;
             _recordSale(p, product.price);
             licence.expiresAt = newExpiry;
+            licence.termsVersion = product.termsVersion;
             ++changes;
         } catch (bytes memory reason) {
             _expectError(reason, expected);
+            if (licence.expiresAt == type(uint64).max && product.renewable && product.period != 0) {
+                ++perpetualRenewalsRefused;
+            }
         }
+        _checkEntitlements();
     }
 
     function cancel(uint256 p, uint256 b, uint256 u) external {
@@ -206,6 +240,40 @@ contract DataLicensingHandler {
             ++changes;
         } catch (bytes memory reason) {
             _expectError(reason, expected);
+        }
+        _checkEntitlements();
+    }
+
+    /// @notice The provider changes a product's price, period and renewability (purposes unchanged).
+    function updateTerms(uint256 p, uint256 priceSeed, uint256 periodSeed, bool renewable) external {
+        p %= PRODUCTS;
+        ModelProduct storage product = _products[p];
+        uint96 price = _newPrice(priceSeed);
+        uint64 period = _newPeriod(periodSeed);
+
+        VM.prank(provider);
+        try
+            licensing.updateTerms(
+                product.id,
+                IDataLicensing.TermsUpdate({
+                    price: price,
+                    period: period,
+                    renewable: renewable,
+                    allowPurposes: new bytes32[](0),
+                    disallowPurposes: new bytes32[](0),
+                    metadataURI: "ipfs://product/v",
+                    termsHash: keccak256(abi.encode("terms", p, product.termsVersion + 1))
+                })
+            )
+        returns (uint32 termsVersion) {
+            if (termsVersion != product.termsVersion + 1) ++mismatches;
+            product.termsVersion = termsVersion;
+            product.price = price;
+            product.period = period;
+            product.renewable = renewable;
+            ++changes;
+        } catch {
+            ++mismatches;
         }
     }
 
@@ -257,6 +325,13 @@ contract DataLicensingHandler {
         for (uint8 role = 0; role < _ROLES; ++role) amounts[role] = _modelEarned(p, role) - _withdrawn[p][role];
     }
 
+    /// @notice What the model says product `p` carries: its net total less the three parties' floors.
+    function modelCarried(uint256 p) external view returns (uint256) {
+        uint256 assigned = 0;
+        for (uint8 role = 1; role < _ROLES; ++role) assigned += _modelEarned(p, role);
+        return _netTotal[p] - assigned;
+    }
+
     // ---------------------------------------------------------------------------------------------
     // Internals
     // ---------------------------------------------------------------------------------------------
@@ -293,28 +368,64 @@ contract DataLicensingHandler {
             price: price,
             period: period,
             renewable: renewable,
+            termsVersion: 1,
             cityBps: cityBps,
             providerBps: providerBps
         });
     }
 
+    /// @dev Adds a sale to the model's totals and checks the contract's `Sale` breakdown against the model's: the
+    /// fee, and for each party the increase of its floor; the four shares within 2 wei of the price.
     function _recordSale(uint256 p, uint256 price) private {
-        uint256 fee = (price * _feeBps) / RevenueSplit.BPS;
+        (bool found, IDataLicensing.Sale memory sale) = SaleLogs.recordedSale(address(licensing));
+        uint256[_ROLES] memory before;
+        for (uint8 role = 0; role < _ROLES; ++role) before[role] = _modelEarned(p, role);
+
+        uint256 fee = (price * _feeBps) / _BPS;
         _platformTotal[p] += fee;
         _netTotal[p] += price - fee;
         ghostSales += price;
+        if (_products[p].cityBps + _products[p].providerBps == _BPS) ++fullSplitSales;
+
+        uint256 shares = sale.platformFee + sale.cityShare + sale.providerShare + sale.contributorsShare;
+        ghostSaleShares += shares;
+        if (
+            !found ||
+            sale.price != price ||
+            sale.platformFee != _modelEarned(p, 0) - before[0] ||
+            sale.cityShare != _modelEarned(p, 1) - before[1] ||
+            sale.providerShare != _modelEarned(p, 2) - before[2] ||
+            sale.contributorsShare != _modelEarned(p, 3) - before[3] ||
+            shares > price + 2 ||
+            shares + 2 < price
+        ) ++breakdownMismatches;
     }
 
-    /// @dev Everything product `p` has earned `role`, from the model's totals: floors of the net total for the
-    /// city and the provider, the rest for the contributors, the fees for the platform.
+    /// @dev Reads every product's entitlements from the contract (owed + withdrawn) and counts any that fell.
+    function _checkEntitlements() private {
+        for (uint256 p = 0; p < PRODUCTS; ++p) {
+            uint256[4] memory owed = licensing.owed(_products[p].id);
+            for (uint256 role = 0; role < _ROLES; ++role) {
+                uint256 entitlement = owed[role] + _withdrawn[p][role];
+                if (entitlement < _lastEntitlement[p][role]) ++decreases;
+                _lastEntitlement[p][role] = entitlement;
+            }
+        }
+    }
+
+    /// @dev Everything product `p` has earned `role`, from the model's totals: the fees for the platform, and for
+    /// each party its own floor of the net total.
     function _modelEarned(uint256 p, uint256 role) private view returns (uint256) {
         if (role == uint8(IDataLicensing.Role.Platform)) return _platformTotal[p];
-        uint256 net = _netTotal[p];
-        uint256 cityShare = (net * _products[p].cityBps) / RevenueSplit.BPS;
-        if (role == uint8(IDataLicensing.Role.City)) return cityShare;
-        uint256 providerShare = (net * _products[p].providerBps) / RevenueSplit.BPS;
-        if (role == uint8(IDataLicensing.Role.Provider)) return providerShare;
-        return net - cityShare - providerShare;
+        uint256 bps;
+        if (role == uint8(IDataLicensing.Role.City)) {
+            bps = _products[p].cityBps;
+        } else if (role == uint8(IDataLicensing.Role.Provider)) {
+            bps = _products[p].providerBps;
+        } else {
+            bps = _BPS - _products[p].cityBps - _products[p].providerBps;
+        }
+        return (_netTotal[p] * bps) / _BPS;
     }
 
     function _recipientOf(uint256 role) private view returns (address) {
@@ -324,9 +435,24 @@ contract DataLicensingHandler {
         return contributors;
     }
 
-    /// @dev One time in eight one wei below the price (refused), otherwise up to 999 wei above it.
+    /// @dev One time in eight one wei below the price (refused; unless the price is 0), otherwise up to 999 wei
+    /// above it.
     function _maxPrice(uint256 price, uint256 seed) private pure returns (uint256) {
-        return seed % 8 == 0 ? price - 1 : price + (seed % 1_000);
+        return seed % 8 == 0 && price != 0 ? price - 1 : price + (seed % 1_000);
+    }
+
+    /// @dev A new price: a quarter of the time tiny (0..300 wei, 0 included), otherwise up to about 10^8 wei.
+    function _newPrice(uint256 seed) private pure returns (uint96) {
+        return uint96(seed % 4 == 0 ? (seed >> 8) % 301 : 1_000 + ((seed >> 8) % 100_000_000));
+    }
+
+    /// @dev A new period: perpetual, a day, a week or a month.
+    function _newPeriod(uint256 seed) private pure returns (uint64) {
+        uint256 choice = seed % 4;
+        if (choice == 0) return 0;
+        if (choice == 1) return 1 days;
+        if (choice == 2) return 7 days;
+        return 30 days;
     }
 
     function _fund(address buyer, uint256 amount) private {
@@ -365,9 +491,9 @@ contract DataLicensingHandler {
 }
 
 /// @notice Handler-based invariant tests of DataLicensing's money and licences: after any sequence of
-/// purchases, renewals, cancellations, withdrawals, fee changes and time warps, the contract holds exactly
-/// what it owes, everything paid in is either withdrawn or owed, and every licence is valid exactly when the
-/// model says so.
+/// purchases, renewals, cancellations, withdrawals, terms updates, fee changes and time warps, the contract holds
+/// exactly what it owes plus the rounding remainders it carries, everything paid in is withdrawn, owed or carried,
+/// and every licence is valid exactly when the model says so.
 contract DataLicensingInvariantTest is InvariantBase {
     DataLicensing internal _licensing;
     MockERC20 internal _token;
@@ -387,22 +513,36 @@ contract DataLicensingInvariantTest is InvariantBase {
         _targetContract(address(_handler));
     }
 
-    /// @notice (i) Recorded equals held: the token balance is the sum of everything owed, to the wei.
-    function invariant_heldEqualsOwed() public view {
-        _assertEq(_token.balanceOf(address(_licensing)), _totalOwed(), "balance != sum of owed");
+    /// @notice (i) Recorded equals held: the token balance is everything owed plus every product's carried
+    /// remainder, to the wei.
+    function invariant_heldEqualsOwedPlusCarried() public view {
+        (uint256 owed, uint256 carried) = _totals();
+        _assertEq(_token.balanceOf(address(_licensing)), owed + carried, "balance != sum of owed + carried");
     }
 
-    /// @notice (ii) Everything paid in (the sum of the sales' prices) is withdrawn or still owed.
-    function invariant_paidEqualsWithdrawnPlusOwed() public view {
-        _assertEq(_handler.ghostSales(), _handler.ghostWithdrawn() + _totalOwed(), "paid != withdrawn + owed");
+    /// @notice (ii) Everything paid in (the sum of the sales' prices) is withdrawn, owed or carried; and the sales'
+    /// `Sale` breakdowns plus what is carried add up to it exactly.
+    function invariant_paidEqualsWithdrawnPlusOwedPlusCarried() public view {
+        (uint256 owed, uint256 carried) = _totals();
+        uint256 sales = _handler.ghostSales();
+        _assertEq(sales, _handler.ghostWithdrawn() + owed + carried, "paid != withdrawn + owed + carried");
+        _assertEq(_handler.ghostSaleShares() + carried, sales, "sum of Sale breakdowns + carried != paid");
     }
 
-    /// @notice What each product owes each role equals the model's own split of its running totals.
-    function invariant_owedMatchesModel() public view {
+    /// @notice What each product owes each role, and the remainder it carries, equal the model's own floors of its
+    /// running totals; the remainder is at most 2 wei (at most 1 where the contributors' share is 0%).
+    function invariant_owedAndCarriedMatchModel() public view {
         for (uint256 p = 0; p < _productIds.length; ++p) {
             uint256[4] memory owed = _licensing.owed(_productIds[p]);
             uint256[4] memory expected = _handler.modelOwed(p);
             for (uint256 role = 0; role < 4; ++role) _assertEq(owed[role], expected[role], "owed != model");
+            uint256 carried = _licensing.carriedRemainder(_productIds[p]);
+            _assertEq(carried, _handler.modelCarried(p), "carriedRemainder != model");
+            (IDataLicensing.Product memory product, ) = _licensing.getProduct(_productIds[p]);
+            _assertTrue(
+                carried <= (uint256(product.cityBps) + product.providerBps == 10_000 ? 1 : 2),
+                "carried remainder above its bound"
+            );
         }
     }
 
@@ -428,21 +568,27 @@ contract DataLicensingInvariantTest is InvariantBase {
                     );
                     _assertEq(uint256(stored.status), uint256(expected.status), "stored status != model");
                     _assertEq(stored.expiresAt, expected.expiresAt, "stored expiry != model");
+                    _assertEq(stored.termsVersion, expected.termsVersion, "stored terms version != model");
                     ++k;
                 }
             }
         }
     }
 
-    /// @notice Every action succeeded or failed (with the exact error) as the model predicted.
+    /// @notice Every action succeeded or failed (with the exact error) as the model predicted, every sale's `Sale`
+    /// breakdown was the model's, and no party's entitlement ever decreased.
     function invariant_outcomesMatchModel() public view {
         _assertEq(_handler.mismatches(), 0, "an action's outcome differed from the model");
+        _assertEq(_handler.breakdownMismatches(), 0, "a sale's Sale breakdown differed from the model");
+        _assertEq(_handler.decreases(), 0, "an entitlement (owed + withdrawn) decreased");
     }
 
-    function _totalOwed() private view returns (uint256 total) {
+    /// @dev Everything owed, and everything carried, over the products.
+    function _totals() private view returns (uint256 owed, uint256 carried) {
         for (uint256 p = 0; p < _productIds.length; ++p) {
-            uint256[4] memory owed = _licensing.owed(_productIds[p]);
-            total += owed[0] + owed[1] + owed[2] + owed[3];
+            uint256[4] memory amounts = _licensing.owed(_productIds[p]);
+            owed += amounts[0] + amounts[1] + amounts[2] + amounts[3];
+            carried += _licensing.carriedRemainder(_productIds[p]);
         }
     }
 }

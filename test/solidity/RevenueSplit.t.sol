@@ -5,65 +5,82 @@ import {DataLicensing} from "../../contracts/licensing/DataLicensing.sol";
 import {IDataLicensing} from "../../contracts/interfaces/IDataLicensing.sol";
 import {RevenueSplit} from "../../contracts/libraries/RevenueSplit.sol";
 import {MockERC20} from "../../contracts/mocks/MockERC20.sol";
+import {SaleLogs} from "./utils/SaleLogs.sol";
 import {TestBase} from "./utils/TestBase.sol";
 import {VM} from "./utils/Vm.sol";
 
-/// @notice The split arithmetic of `DataLicensing._credit` and `_earned`, on its own: running totals of what
-/// was paid after the platform fee and of platform fees, each payment's shares taken as the increase of
-/// `RevenueSplit.shareOf` over the running total, the contributors taking the rest.
-/// @dev The contributors' share of a payment is computed signed, so a negative share (which makes the
-/// contract's unsigned `net - city - provider` underflow) shows as a value instead of a panic.
+/// @notice The split arithmetic of `DataLicensing._credit`, `_earned` and `carriedRemainder`, on its own:
+/// running totals of what was paid after the platform fee and of platform fees; each party (city, provider,
+/// contributors) entitled to its own floor of the net total, `floor(N * bps / 10000)`, the contributors' bps being
+/// `10000 - cityBps - providerBps`; each payment's share of a party the increase of that floor; and the at most
+/// 2 wei the three floors leave over carried, assigned as the total grows.
 contract RevenueSplitHarness {
-    /// @notice How one payment was divided.
+    /// @notice How one payment was divided (the increase of each entitlement).
     struct Shares {
         uint256 platformFee;
         uint256 city;
         uint256 provider;
-        int256 contributors;
+        uint256 contributors;
     }
 
     uint256 public immutable cityBps;
     uint256 public immutable providerBps;
+    uint256 public immutable contributorsBps;
     uint256 public netTotal;
     uint256 public platformTotal;
 
     constructor(uint256 cityBps_, uint256 providerBps_) {
+        // As `publish`: the city and the provider together take at most 100%.
+        require(cityBps_ + providerBps_ <= RevenueSplit.BPS, "split above 100%");
         cityBps = cityBps_;
         providerBps = providerBps_;
+        contributorsBps = RevenueSplit.BPS - cityBps_ - providerBps_;
     }
 
     /// @notice Credits one payment of `amount` at a platform fee of `feeBps`, as `DataLicensing._credit` does.
     function credit(uint256 amount, uint256 feeBps) external returns (Shares memory shares) {
         shares.platformFee = (amount * feeBps) / RevenueSplit.BPS;
-        uint256 net = amount - shares.platformFee;
         uint256 netBefore = netTotal;
-        uint256 netAfter = netBefore + net;
+        uint256 netAfter = netBefore + (amount - shares.platformFee);
         netTotal = netAfter;
         platformTotal += shares.platformFee;
         shares.city = RevenueSplit.shareOfIncrease(netBefore, netAfter, cityBps);
         shares.provider = RevenueSplit.shareOfIncrease(netBefore, netAfter, providerBps);
-        shares.contributors = int256(net) - int256(shares.city) - int256(shares.provider);
+        shares.contributors = RevenueSplit.shareOfIncrease(netBefore, netAfter, contributorsBps);
     }
 
     /// @notice Everything earned so far by role, as `DataLicensing._earned` computes it.
-    function earned() external view returns (uint256 platform, uint256 city, uint256 provider, uint256 contributors) {
+    function earned() public view returns (uint256 platform, uint256 city, uint256 provider, uint256 contributors) {
         platform = platformTotal;
         city = RevenueSplit.shareOf(netTotal, cityBps);
         provider = RevenueSplit.shareOf(netTotal, providerBps);
-        contributors = netTotal - city - provider;
+        contributors = RevenueSplit.shareOf(netTotal, contributorsBps);
+    }
+
+    /// @notice What the three floors leave of the net total, as `DataLicensing.carriedRemainder`.
+    function carriedRemainder() external view returns (uint256) {
+        (, uint256 city, uint256 provider, uint256 contributors) = earned();
+        return netTotal - city - provider - contributors;
     }
 }
 
-/// @notice Fuzz tests of the revenue split arithmetic (through {RevenueSplitHarness}) and of the real contract's
-/// split of successive sales.
+/// @notice Fuzz tests of the revenue split arithmetic (through {RevenueSplitHarness}, checked against exact
+/// arithmetic written out here) and of the real contract's split of successive sales (checked against the harness).
 contract RevenueSplitTest is TestBase {
     uint256 internal constant _BPS = 10_000;
     uint256 internal constant _MAX_FEE_BPS = 1_000;
     uint256 internal constant _MAX_PAYMENTS = 20;
     /// @dev Twenty payments of at most this add up to less than 2^128 (the contract's running totals).
     uint256 internal constant _MAX_AMOUNT = type(uint128).max / _MAX_PAYMENTS;
+    /// @dev Payments the fuzzer draws as "tiny" are at most this.
+    uint256 internal constant _TINY = 300;
+    /// @dev Sales per product in the tests of the real contract.
+    uint256 internal constant _MAX_SALES = 8;
 
     bytes32 internal constant _PURPOSE = keccak256("https://w3id.org/dpv#ResearchAndDevelopment");
+    address internal constant _TREASURY = address(0xFEE);
+    address internal constant _CITY = address(0xC17);
+    address internal constant _CONTRIBUTORS = address(0xC0);
 
     /// @notice What a sequence of payments added up to, payment by payment.
     struct Sums {
@@ -71,41 +88,32 @@ contract RevenueSplitTest is TestBase {
         uint256 platform;
         uint256 city;
         uint256 provider;
-        int256 contributors;
+        uint256 contributors;
+        /// @dev Sum over payments of `amount * feeBps`: the platform's exact fees, times 10000.
+        uint256 exactFeesTimesBps;
+    }
+
+    /// @notice One product of a real DataLicensing, its harness, and what was paid in and withdrawn so far.
+    struct Market {
+        DataLicensing licensing;
+        MockERC20 token;
+        RevenueSplitHarness harness;
+        uint256 productId;
+        uint256 paidIn;
+        uint256[4] withdrawn;
+        /// @dev Each role's entitlement (owed + withdrawn) after the previous sale.
+        uint256[4] previous;
     }
 
     // ---------------------------------------------------------------------------------------------
-    // (a) Each payment is divided exactly, and the payments' shares add up to the shares of the total
+    // (a) Each payment: no share is negative, and its four shares are within 2 wei of it
     // ---------------------------------------------------------------------------------------------
 
-    /// @dev Over the whole domain the publisher may choose (city + provider <= 100%). Fails: see
-    /// {test_credit_fullSplit_secondPaymentContributorsShareIsNegative}.
-    function testFuzz_credit_sharesSumToPrice(
-        uint256[] memory amounts,
-        uint256 citySeed,
-        uint256 providerSeed,
-        uint256 feeSeed
-    ) public {
-        (uint256 cityBps, uint256 providerBps) = _split(citySeed, providerSeed);
-        _checkEachPayment(new RevenueSplitHarness(cityBps, providerBps), _amounts(amounts, 0), feeSeed);
-    }
-
-    /// @dev The same property where the contributors keep at least 1% and each payment is at least 300 wei:
-    /// their share of a payment (>= 2.7 wei before rounding) then absorbs the up to two wei the city's and the
-    /// provider's floors can move.
-    function testFuzz_credit_sharesSumToPrice_whenContributorsKeepOnePercent(
-        uint256[] memory amounts,
-        uint256 citySeed,
-        uint256 providerSeed,
-        uint256 feeSeed
-    ) public {
-        uint256 cityBps = _bound(citySeed, 0, _BPS - 100);
-        uint256 providerBps = _bound(providerSeed, 0, _BPS - 100 - cityBps);
-        _checkEachPayment(new RevenueSplitHarness(cityBps, providerBps), _amounts(amounts, 300), feeSeed);
-    }
-
-    /// @dev Holds over the whole domain: the per-payment increments of a floor telescope.
-    function testFuzz_credit_paymentSharesAddUpToSharesOfTotal(
+    /// @notice Over the whole domain the publisher may choose (a quarter of the runs at city + provider = 100%),
+    /// amounts a third of the time tiny: every payment is credited (no underflow), each share is the increase of
+    /// its role's floor, and the four shares differ from the payment by at most 2 wei, exactly by the change of
+    /// the carried remainder. (Checks in {_creditChecked}.)
+    function testFuzz_credit_eachPaymentWithinTwoWei(
         uint256[] memory amounts,
         uint256 citySeed,
         uint256 providerSeed,
@@ -113,26 +121,33 @@ contract RevenueSplitTest is TestBase {
     ) public {
         (uint256 cityBps, uint256 providerBps) = _split(citySeed, providerSeed);
         RevenueSplitHarness harness = new RevenueSplitHarness(cityBps, providerBps);
-        Sums memory sums = _creditAll(harness, _amounts(amounts, 0), feeSeed);
-
-        uint256 netTotal = harness.netTotal();
-        uint256 cityTotal = RevenueSplit.shareOf(netTotal, cityBps);
-        uint256 providerTotal = RevenueSplit.shareOf(netTotal, providerBps);
-        _assertEq(sums.paid - sums.platform, netTotal, "net total");
-        _assertEq(sums.city, cityTotal, "city: sum of payment shares != shareOf(total)");
-        _assertEq(sums.provider, providerTotal, "provider: sum of payment shares != shareOf(total)");
-        _assertTrue(
-            sums.contributors == int256(netTotal - cityTotal - providerTotal),
-            "contributors: sum of payment shares != net - floor(city) - floor(provider)"
-        );
-
-        (uint256 platform, uint256 city, uint256 provider, uint256 contributors) = harness.earned();
-        _assertEq(platform, sums.platform, "earned platform");
-        _assertEq(city, sums.city, "earned city");
-        _assertEq(provider, sums.provider, "earned provider");
-        _assertTrue(int256(contributors) == sums.contributors, "earned contributors");
+        uint256[] memory payments = _amounts(amounts);
+        for (uint256 i = 0; i < payments.length; ++i) _creditChecked(harness, payments[i], _feeOf(feeSeed, i));
+        _assertTrue(harness.carriedRemainder() <= 2, "carried remainder above 2 wei");
     }
 
+    /// @notice The domain that used to break, always: city + provider = 100%, up to twenty tiny payments
+    /// (0..300 wei) at any fee. The contributors' share is always 0, never negative.
+    function testFuzz_credit_fullSplit_tinyPaymentsNeverNegative(
+        uint256[_MAX_PAYMENTS] memory amounts,
+        uint256 citySeed,
+        uint256 feeSeed
+    ) public {
+        uint256 cityBps = _bound(citySeed, 0, _BPS);
+        RevenueSplitHarness harness = new RevenueSplitHarness(cityBps, _BPS - cityBps);
+        for (uint256 i = 0; i < _MAX_PAYMENTS; ++i) {
+            RevenueSplitHarness.Shares memory shares = _creditChecked(
+                harness,
+                amounts[i] % (_TINY + 1),
+                _feeOf(feeSeed, i)
+            );
+            _assertEq(shares.contributors, 0, "contributors (0%) got a share");
+        }
+        // Two floors (the contributors' is exactly 0) leave at most one wei.
+        _assertTrue(harness.carriedRemainder() <= 1, "full split: carried remainder above 1 wei");
+    }
+
+    /// @notice The increase of a floor is never negative, and is the floor or the ceiling of the exact share.
     function testFuzz_shareOfIncrease_neverUnderflows(uint256 before, uint256 increase, uint256 bpsSeed) public pure {
         before = _bound(before, 0, type(uint128).max);
         increase = _bound(increase, 0, type(uint128).max - before);
@@ -147,7 +162,86 @@ contract RevenueSplitTest is TestBase {
     }
 
     // ---------------------------------------------------------------------------------------------
-    // (b) Rounding never favours the payer: the recipients get exactly what was paid
+    // (b) Any sequence: the payments' shares telescope to the floors of the total, and with the carried
+    // remainder add up to what was paid
+    // ---------------------------------------------------------------------------------------------
+
+    function testFuzz_credit_paymentSharesAddUpToSharesOfTotal(
+        uint256[] memory amounts,
+        uint256 citySeed,
+        uint256 providerSeed,
+        uint256 feeSeed
+    ) public {
+        (uint256 cityBps, uint256 providerBps) = _split(citySeed, providerSeed);
+        uint256 contributorsBps = _BPS - cityBps - providerBps;
+        RevenueSplitHarness harness = new RevenueSplitHarness(cityBps, providerBps);
+        Sums memory sums = _creditAll(harness, _amounts(amounts), feeSeed);
+
+        uint256 netTotal = harness.netTotal();
+        _assertEq(sums.paid - sums.platform, netTotal, "net total != paid - platform fees");
+        _assertEq(sums.city, _floor(netTotal, cityBps), "city: sum of payment shares != floor of total");
+        _assertEq(sums.provider, _floor(netTotal, providerBps), "provider: sum of payment shares != floor of total");
+        _assertEq(
+            sums.contributors,
+            _floor(netTotal, contributorsBps),
+            "contributors: sum of payment shares != floor of total"
+        );
+
+        uint256 remainder = harness.carriedRemainder();
+        _assertTrue(remainder <= 2, "carried remainder above 2 wei");
+        _assertEq(
+            sums.platform + sums.city + sums.provider + sums.contributors + remainder,
+            sums.paid,
+            "sum of shares + carried remainder != sum of payments"
+        );
+        // The remainder is exactly the three floors' fractional parts, added up.
+        _assertEq(
+            remainder * _BPS,
+            ((netTotal * cityBps) % _BPS) + ((netTotal * providerBps) % _BPS) + ((netTotal * contributorsBps) % _BPS),
+            "carried remainder != sum of the floors' fractional parts"
+        );
+
+        (uint256 platform, uint256 city, uint256 provider, uint256 contributors) = harness.earned();
+        _assertEq(platform, sums.platform, "earned platform");
+        _assertEq(city, sums.city, "earned city");
+        _assertEq(provider, sums.provider, "earned provider");
+        _assertEq(contributors, sums.contributors, "earned contributors");
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // (c) Monotonicity: no entitlement ever decreases, so what was withdrawn is never above what is earned
+    // ---------------------------------------------------------------------------------------------
+
+    /// @notice Payments interleaved with withdrawals of random roles (each withdrawal takes the role's whole
+    /// entitlement, as `withdraw` does): after every payment each role's entitlement is at least what it was, so
+    /// `owed = earned - withdrawn` never underflows.
+    function testFuzz_credit_entitlementsNeverDecrease(
+        uint256[] memory amounts,
+        uint256 citySeed,
+        uint256 providerSeed,
+        uint256 feeSeed,
+        uint256 withdrawSeed
+    ) public {
+        (uint256 cityBps, uint256 providerBps) = _split(citySeed, providerSeed);
+        RevenueSplitHarness harness = new RevenueSplitHarness(cityBps, providerBps);
+        uint256[] memory payments = _amounts(amounts);
+        uint256[4] memory withdrawn;
+        uint256[4] memory previous;
+        for (uint256 i = 0; i < payments.length; ++i) {
+            harness.credit(payments[i], _feeOf(feeSeed, i));
+            uint256[4] memory current = _earnedOf(harness);
+            for (uint256 role = 0; role < 4; ++role) {
+                _assertTrue(current[role] >= previous[role], "an entitlement decreased");
+                _assertTrue(current[role] >= withdrawn[role], "earned below withdrawn: owed would underflow");
+                if (uint256(keccak256(abi.encode(withdrawSeed, i, role))) % 2 == 0) withdrawn[role] = current[role];
+            }
+            previous = current;
+        }
+        _assertTrue(harness.carriedRemainder() <= 2, "carried remainder above 2 wei");
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // (d) Rounding never favours the payer: the recipients get exactly what was paid, less at most 2 wei carried
     // ---------------------------------------------------------------------------------------------
 
     function testFuzz_credit_recipientsReceiveExactlyWhatWasPaid(
@@ -158,114 +252,181 @@ contract RevenueSplitTest is TestBase {
     ) public {
         (uint256 cityBps, uint256 providerBps) = _split(citySeed, providerSeed);
         RevenueSplitHarness harness = new RevenueSplitHarness(cityBps, providerBps);
-        Sums memory sums = _creditAll(harness, _amounts(amounts, 0), feeSeed);
+        Sums memory sums = _creditAll(harness, _amounts(amounts), feeSeed);
 
         (uint256 platform, uint256 city, uint256 provider, uint256 contributors) = harness.earned();
-        _assertEq(platform + city + provider + contributors, sums.paid, "recipients' totals != paid");
-        // Each floor loses less than one wei, and the contributors take exactly what the floors lose.
+        uint256 remainder = harness.carriedRemainder();
+        _assertEq(platform + city + provider + contributors + remainder, sums.paid, "recipients + carried != paid");
+
+        // Each party's total is its exact share of the net total, rounded down by less than one wei.
         uint256 netTotal = harness.netTotal();
-        _assertTrue(city * _BPS <= netTotal * cityBps, "city paid above its exact share");
-        _assertTrue(city * _BPS + _BPS > netTotal * cityBps, "city lost a wei or more to rounding");
-        _assertTrue(provider * _BPS <= netTotal * providerBps, "provider paid above its exact share");
-        _assertTrue(provider * _BPS + _BPS > netTotal * providerBps, "provider lost a wei or more to rounding");
-        _assertTrue(
-            contributors * _BPS >= netTotal * (_BPS - cityBps - providerBps),
-            "contributors paid below their exact share"
+        _assertWithinOneWeiBelow(city, netTotal * cityBps, "city");
+        _assertWithinOneWeiBelow(provider, netTotal * providerBps, "provider");
+        _assertWithinOneWeiBelow(contributors, netTotal * (_BPS - cityBps - providerBps), "contributors");
+        // The platform's fee is rounded down sale by sale (less than one wei each, checked in {_creditChecked});
+        // what it leaves goes into the net total, to the parties, never back to the payer (the equality above).
+        _assertTrue(platform * _BPS <= sums.exactFeesTimesBps, "platform paid above its exact fees");
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Regressions: the defect the old rule had (contributors taking the residue N - city - provider)
+    // ---------------------------------------------------------------------------------------------
+
+    /// @dev City 50% + provider 50%, no fee, payments of 99. Old rule: the second payment raised both floors from
+    /// 49 to 99 (+50 each) out of a net of 99, so the contributors' share of it was -1 (an underflow in the
+    /// contract). New rule: the contributors' floor of 0% is 0 every time, and the wei the floors leave is carried.
+    function test_credit_fullSplit_secondPaymentNeverNegative() public {
+        RevenueSplitHarness harness = new RevenueSplitHarness(5_000, 5_000);
+
+        RevenueSplitHarness.Shares memory first = _creditChecked(harness, 99, 0);
+        _assertShares(first, 0, 49, 49, 0, "first payment");
+        _assertEq(harness.carriedRemainder(), 1, "first payment: 1 wei carried");
+
+        RevenueSplitHarness.Shares memory second = _creditChecked(harness, 99, 0);
+        _assertShares(second, 0, 50, 50, 0, "second payment");
+        _assertEq(harness.carriedRemainder(), 0, "second payment: the carried wei is assigned");
+
+        RevenueSplitHarness.Shares memory third = _creditChecked(harness, 99, 0);
+        _assertShares(third, 0, 49, 49, 0, "third payment");
+        _assertEq(harness.carriedRemainder(), 1, "third payment: 1 wei carried again");
+
+        (, uint256 city, uint256 provider, uint256 contributors) = harness.earned();
+        _assertEq(city, 148, "city total: floor(297 / 2)");
+        _assertEq(provider, 148, "provider total: floor(297 / 2)");
+        _assertEq(contributors, 0, "contributors total");
+    }
+
+    /// @dev The same on the real contract: city 30% / provider 70% (contributors 0%), price 1000, platform fee
+    /// 2.5%. Old rule: sale 2 reverted (Panic 0x11 in `_credit`: city +293 and provider +683 = 976 > net 975).
+    /// New rule: sales alternate city 292 / provider 682 (1 wei carried, the shares add up to 999) and city 293 /
+    /// provider 683 (the carried wei assigned, the shares add up to 1001); the contributors get 0 every time.
+    function test_dataLicensing_fullSplit_keepsSelling() public {
+        (DataLicensing licensing, MockERC20 token, uint256 productId) = _fullSplitProduct(3_000, 7_000, 1_000);
+        uint256[4] memory previous;
+        uint256 sales = 6;
+        for (uint256 i = 0; i < sales; ++i) {
+            IDataLicensing.Sale memory sale = _buyRecorded(licensing, token, productId, _buyer(i), 1_000);
+            bool carries = i % 2 == 0;
+            _assertEq(sale.price, 1_000, "sale price");
+            _assertEq(sale.platformFee, 25, "sale platform fee");
+            _assertEq(sale.cityShare, carries ? 292 : 293, "sale city share");
+            _assertEq(sale.providerShare, carries ? 682 : 683, "sale provider share");
+            _assertEq(sale.contributorsShare, 0, "sale contributors share");
+            _assertEq(licensing.carriedRemainder(productId), carries ? 1 : 0, "carried remainder");
+            _assertTrue(licensing.isLicensed(productId, _buyer(i), _PURPOSE), "buyer licensed");
+
+            uint256[4] memory owed = licensing.owed(productId);
+            for (uint256 role = 0; role < 4; ++role) _assertTrue(owed[role] >= previous[role], "owed decreased");
+            previous = owed;
+        }
+        uint256 net = 975 * sales;
+        _assertEq(previous[0], 25 * sales, "platform owed");
+        _assertEq(previous[1], (net * 3_000) / _BPS, "city owed");
+        _assertEq(previous[2], (net * 7_000) / _BPS, "provider owed");
+        _assertEq(previous[3], 0, "contributors owed");
+        _assertEq(token.balanceOf(address(licensing)), 1_000 * sales, "held");
+        _assertEq(
+            previous[0] + previous[1] + previous[2] + previous[3] + licensing.carriedRemainder(productId),
+            1_000 * sales,
+            "owed + carried != paid"
         );
     }
 
-    // ---------------------------------------------------------------------------------------------
-    // The defect these tests found, pinned
-    // ---------------------------------------------------------------------------------------------
-
-    /// @dev City 50% + provider 50% (allowed: the split may reach 100%), no fee, two payments of 99: the first
-    /// gives city 49, provider 49, contributors 1; the second raises both floors from 49 to 99 (+50 each) out
-    /// of a net of 99, so the contributors' share of it is -1. FAILS against the current contract.
-    function test_credit_fullSplit_secondPaymentContributorsShareIsNegative() public {
-        RevenueSplitHarness harness = new RevenueSplitHarness(5_000, 5_000);
-        RevenueSplitHarness.Shares memory first = harness.credit(99, 0);
-        _assertTrue(first.contributors == 1, "first payment: contributors get the rounding wei");
-        RevenueSplitHarness.Shares memory second = harness.credit(99, 0);
-        _assertEq(second.city + second.provider, 100, "second payment: city + provider shares");
-        _assertTrue(second.contributors >= 0, "second payment: contributors' share is negative (-1)");
-    }
-
-    /// @dev The same on the real contract: a product split city 30% / provider 70% (contributors 0%), price 1000,
-    /// platform fee 2.5%. Sale 1: net 975, city 292, provider 682, contributors 1. Sale 2: net 975, the running
-    /// total becomes 1950, city +293, provider +683 = 976 > 975, so `net - cityShare - providerShare` in
-    /// `_credit` underflows (Panic 0x11) and every further sale of the product at that price reverts.
-    /// FAILS against the current contract.
-    function test_dataLicensing_fullSplit_secondSaleSucceeds() public {
+    /// @dev Old rule, same product: the contributors' residue was 1 after sale 1 and would have fallen to 0 after
+    /// sale 2, so withdrawing it made `owed` underflow. New rule: withdraw everything between sales; sale 2 owes
+    /// exactly its own shares, and the contributors (0%) never have anything to withdraw.
+    function test_dataLicensing_fullSplit_withdrawBetweenSalesNeverUnderflows() public {
         (DataLicensing licensing, MockERC20 token, uint256 productId) = _fullSplitProduct(3_000, 7_000, 1_000);
-        address firstBuyer = address(0xB001);
-        address secondBuyer = address(0xB002);
-        _buy(licensing, token, productId, firstBuyer);
-        _assertEq(licensing.owed(productId)[uint8(IDataLicensing.Role.Contributors)], 1, "contributors after sale 1");
+        _buyRecorded(licensing, token, productId, _buyer(0), 1_000);
+        _assertOwed(licensing.owed(productId), 25, 292, 682, 0, "after sale 1");
+        _withdrawAll(licensing, token, productId);
+        _assertOwed(licensing.owed(productId), 0, 0, 0, 0, "after withdrawing sale 1");
 
-        token.mint(secondBuyer, 1_000);
-        VM.prank(secondBuyer);
-        token.approve(address(licensing), 1_000);
-        VM.prank(secondBuyer);
-        try licensing.buy(productId, _PURPOSE, 1_000) {
-            _assertTrue(licensing.isLicensed(productId, secondBuyer, _PURPOSE), "second buyer licensed");
-        } catch (bytes memory reason) {
-            _assertTrue(
-                keccak256(reason) != keccak256(abi.encodeWithSignature("Panic(uint256)", 0x11)),
-                "second sale of a 100% city+provider product reverted: underflow (Panic 0x11) in _credit"
-            );
-            _assertTrue(false, "second sale of a 100% city+provider product reverted");
-        }
+        _buyRecorded(licensing, token, productId, _buyer(1), 1_000);
+        _assertOwed(licensing.owed(productId), 25, 293, 683, 0, "after sale 2");
+        _assertEq(licensing.carriedRemainder(productId), 0, "carried after sale 2");
+        _withdrawAll(licensing, token, productId);
+
+        _buyRecorded(licensing, token, productId, _buyer(2), 1_000);
+        _assertOwed(licensing.owed(productId), 25, 292, 682, 0, "after sale 3");
+        _assertEq(licensing.carriedRemainder(productId), 1, "carried after sale 3");
+
+        _assertEq(token.balanceOf(_TREASURY), 50, "treasury received");
+        _assertEq(token.balanceOf(_CITY), 585, "city received");
+        _assertEq(token.balanceOf(address(this)), 1_365, "provider received");
+        _assertEq(token.balanceOf(_CONTRIBUTORS), 0, "contributors received");
+        _assertEq(token.balanceOf(address(licensing)), 25 + 292 + 682 + 1, "held: owed + carried");
     }
 
-    /// @notice The real contract credits what the harness computes, sale after sale (where no share is
-    /// negative: the contributors keep at least 1% and each price is at least 300 wei).
+    // ---------------------------------------------------------------------------------------------
+    // The real contract against the harness
+    // ---------------------------------------------------------------------------------------------
+
+    /// @notice One product sold again and again, its price and the platform fee changing between sales,
+    /// random roles withdrawing: each sale's `Sale` breakdown, `owed` and `carriedRemainder` are the harness's.
+    /// Any split (a quarter of the runs at city + provider = 100%); prices a quarter of the time tiny.
     function testFuzz_dataLicensing_owedMatchesHarness(
-        uint256[] memory prices,
+        uint256[_MAX_SALES] memory prices,
+        uint256 countSeed,
         uint256 citySeed,
         uint256 providerSeed,
-        uint256 feeSeed
+        uint256 feeSeed,
+        uint256 withdrawSeed
     ) public {
-        uint256 cityBps = _bound(citySeed, 0, _BPS - 100);
-        uint256 providerBps = _bound(providerSeed, 0, _BPS - 100 - cityBps);
-        uint256 feeBps = _bound(feeSeed, 0, _MAX_FEE_BPS);
-        uint256 count = prices.length < 5 ? prices.length : 5;
+        (uint256 cityBps, uint256 providerBps) = _split(citySeed, providerSeed);
+        _checkAgainstHarness(cityBps, providerBps, prices, countSeed, feeSeed, withdrawSeed);
+    }
 
-        DataLicensing licensing = new DataLicensing(address(this), address(0xFEE), uint16(feeBps));
-        MockERC20 token = new MockERC20("Euro", "EURx");
-        RevenueSplitHarness harness = new RevenueSplitHarness(cityBps, providerBps);
-        uint32 partiesId = licensing.registerParties(address(0xC17), address(0xC0));
-        for (uint256 i = 0; i < count; ++i) {
-            uint96 price = uint96(_bound(prices[i], 300, type(uint96).max));
-            uint256 productId = _publish(licensing, token, partiesId, price, cityBps, providerBps);
-            _buy(licensing, token, productId, address(uint160(0xB000 + i)));
-            harness.credit(price, feeBps);
-
-            // One product per sale here, so compare the product's owed amounts with a fresh harness's figures.
-            RevenueSplitHarness single = new RevenueSplitHarness(cityBps, providerBps);
-            RevenueSplitHarness.Shares memory shares = single.credit(price, feeBps);
-            uint256[4] memory owed = licensing.owed(productId);
-            _assertEq(owed[0], shares.platformFee, "platform owed");
-            _assertEq(owed[1], shares.city, "city owed");
-            _assertEq(owed[2], shares.provider, "provider owed");
-            _assertTrue(int256(owed[3]) == shares.contributors, "contributors owed");
-        }
-        _assertEq(token.balanceOf(address(licensing)), harness.netTotal() + harness.platformTotal(), "held");
+    /// @notice The same, always at city + provider = 100%.
+    function testFuzz_dataLicensing_fullSplit_owedMatchesHarness(
+        uint256[_MAX_SALES] memory prices,
+        uint256 countSeed,
+        uint256 citySeed,
+        uint256 feeSeed,
+        uint256 withdrawSeed
+    ) public {
+        uint256 cityBps = _bound(citySeed, 0, _BPS);
+        _checkAgainstHarness(cityBps, _BPS - cityBps, prices, countSeed, feeSeed, withdrawSeed);
     }
 
     // ---------------------------------------------------------------------------------------------
     // Helpers
     // ---------------------------------------------------------------------------------------------
 
-    function _checkEachPayment(RevenueSplitHarness harness, uint256[] memory amounts, uint256 feeSeed) private {
-        for (uint256 i = 0; i < amounts.length; ++i) {
-            RevenueSplitHarness.Shares memory shares = harness.credit(amounts[i], _feeOf(feeSeed, i));
-            _assertTrue(shares.contributors >= 0, "contributors' share of a payment is negative");
-            _assertEq(
-                shares.platformFee + shares.city + shares.provider + uint256(shares.contributors),
-                amounts[i],
-                "a payment's four shares != the payment"
-            );
+    /// @dev Credits one payment and checks it: the fee is the floor of the exact fee; each party's share is the
+    /// increase of its floor (so never negative) and the floor or the ceiling of its exact share of the payment's
+    /// net; no entitlement decreases; the four shares plus the remainder carried after equal the payment plus the
+    /// remainder carried before (so they are within 2 wei of the payment); the remainder stays within 0..2.
+    function _creditChecked(
+        RevenueSplitHarness harness,
+        uint256 amount,
+        uint256 feeBps
+    ) private returns (RevenueSplitHarness.Shares memory shares) {
+        uint256[4] memory before = _earnedOf(harness);
+        uint256 remainderBefore = harness.carriedRemainder();
+        shares = harness.credit(amount, feeBps);
+        uint256[4] memory afterwards = _earnedOf(harness);
+        uint256 remainderAfter = harness.carriedRemainder();
+
+        uint256 fee = (amount * feeBps) / _BPS;
+        _assertEq(shares.platformFee, fee, "platform fee != floor of exact fee");
+        _assertTrue(shares.platformFee * _BPS + _BPS > amount * feeBps, "platform fee lost a wei or more");
+        uint256 net = amount - fee;
+        uint256[4] memory paid = [shares.platformFee, shares.city, shares.provider, shares.contributors];
+        uint256[4] memory bps = [uint256(0), harness.cityBps(), harness.providerBps(), harness.contributorsBps()];
+        for (uint256 role = 0; role < 4; ++role) {
+            _assertTrue(afterwards[role] >= before[role], "an entitlement decreased");
+            _assertEq(paid[role], afterwards[role] - before[role], "a share != the increase of the entitlement");
+            if (role != 0) {
+                _assertTrue(paid[role] * _BPS + _BPS > net * bps[role], "share below floor of exact share");
+                _assertTrue(paid[role] * _BPS < net * bps[role] + _BPS, "share above ceiling of exact share");
+            }
         }
+
+        uint256 total = paid[0] + paid[1] + paid[2] + paid[3];
+        _assertEq(total + remainderAfter, amount + remainderBefore, "shares + carried after != payment + before");
+        _assertTrue(total <= amount + 2 && total + 2 >= amount, "a payment's shares differ from it by over 2 wei");
+        _assertTrue(remainderAfter <= 2, "carried remainder above 2 wei");
     }
 
     function _creditAll(
@@ -274,18 +435,168 @@ contract RevenueSplitTest is TestBase {
         uint256 feeSeed
     ) private returns (Sums memory sums) {
         for (uint256 i = 0; i < amounts.length; ++i) {
-            RevenueSplitHarness.Shares memory shares = harness.credit(amounts[i], _feeOf(feeSeed, i));
+            uint256 feeBps = _feeOf(feeSeed, i);
+            RevenueSplitHarness.Shares memory shares = _creditChecked(harness, amounts[i], feeBps);
             sums.paid += amounts[i];
             sums.platform += shares.platformFee;
             sums.city += shares.city;
             sums.provider += shares.provider;
             sums.contributors += shares.contributors;
-            // Nothing created, nothing lost, in signed arithmetic (so this holds even where a share is negative).
-            _assertTrue(
-                int256(shares.platformFee + shares.city + shares.provider) + shares.contributors == int256(amounts[i]),
-                "a payment's four shares != the payment"
-            );
+            sums.exactFeesTimesBps += amounts[i] * feeBps;
         }
+    }
+
+    /// @dev Sells up to `_MAX_SALES` licences of one product at changing prices and fees, comparing the contract
+    /// with the harness after every sale, and withdraws random roles between sales.
+    function _checkAgainstHarness(
+        uint256 cityBps,
+        uint256 providerBps,
+        uint256[_MAX_SALES] memory prices,
+        uint256 countSeed,
+        uint256 feeSeed,
+        uint256 withdrawSeed
+    ) private {
+        Market memory market;
+        market.licensing = new DataLicensing(address(this), _TREASURY, uint16(_feeOf(feeSeed, 0)));
+        market.token = new MockERC20("Euro", "EURx");
+        market.harness = new RevenueSplitHarness(cityBps, providerBps);
+        uint32 partiesId = market.licensing.registerParties(_CITY, _CONTRIBUTORS);
+        market.productId = _publish(
+            market.licensing,
+            market.token,
+            partiesId,
+            uint96(_price(prices[0])),
+            cityBps,
+            providerBps
+        );
+
+        uint256 count = 2 + (countSeed % (_MAX_SALES - 1));
+        for (uint256 i = 0; i < count; ++i) {
+            uint256 feeBps = _feeOf(feeSeed, i);
+            if (i > 0) {
+                market.licensing.setPlatformFee(uint16(feeBps));
+                _updatePrice(market.licensing, market.productId, uint96(_price(prices[i])), i);
+            }
+            uint256[4] memory owed = _sellAndCompare(market, _price(prices[i]), feeBps, i);
+            for (uint256 role = 0; role < 4; ++role) {
+                if (uint256(keccak256(abi.encode(withdrawSeed, i, role))) % 2 == 1) continue;
+                market.withdrawn[role] += _withdrawChecked(
+                    market.licensing,
+                    market.token,
+                    market.productId,
+                    role,
+                    owed[role]
+                );
+            }
+        }
+    }
+
+    /// @dev One sale on the contract and the same payment on the harness: the `Sale` breakdown, what each role
+    /// is owed, the carried remainder and the balance held must agree; returns what each role is owed.
+    function _sellAndCompare(
+        Market memory market,
+        uint256 price,
+        uint256 feeBps,
+        uint256 i
+    ) private returns (uint256[4] memory owed) {
+        DataLicensing licensing = market.licensing;
+        uint256 productId = market.productId;
+        IDataLicensing.Sale memory sale = _buyRecorded(licensing, market.token, productId, _buyer(i), price);
+        RevenueSplitHarness.Shares memory shares = _creditChecked(market.harness, price, feeBps);
+        market.paidIn += price;
+
+        _assertEq(sale.price, price, "Sale.price");
+        _assertEq(sale.platformFee, shares.platformFee, "Sale.platformFee != harness");
+        _assertEq(sale.cityShare, shares.city, "Sale.cityShare != harness");
+        _assertEq(sale.providerShare, shares.provider, "Sale.providerShare != harness");
+        _assertEq(sale.contributorsShare, shares.contributors, "Sale.contributorsShare != harness");
+
+        uint256[4] memory earned = _earnedOf(market.harness);
+        owed = licensing.owed(productId);
+        uint256 carried = licensing.carriedRemainder(productId);
+        _assertEq(carried, market.harness.carriedRemainder(), "carriedRemainder != harness");
+        for (uint256 role = 0; role < 4; ++role) {
+            uint256 total = owed[role] + market.withdrawn[role];
+            _assertEq(total, earned[role], "owed + withdrawn != harness's earned");
+            _assertTrue(total >= market.previous[role], "an entitlement decreased");
+            market.previous[role] = total;
+        }
+        _assertEq(market.token.balanceOf(address(licensing)), _sum(owed) + carried, "held != owed + carried");
+        _assertEq(_sum(market.withdrawn) + _sum(owed) + carried, market.paidIn, "withdrawn + owed + carried != paid");
+    }
+
+    /// @dev Withdraws a role's revenue, expecting `due` (and `NothingToWithdraw` if it is 0).
+    function _withdrawChecked(
+        DataLicensing licensing,
+        MockERC20 token,
+        uint256 productId,
+        uint256 role,
+        uint256 due
+    ) private returns (uint256 paid) {
+        if (due == 0) {
+            VM.expectRevert(
+                abi.encodeWithSelector(IDataLicensing.DataLicensingNothingToWithdraw.selector, productId, role)
+            );
+            licensing.withdraw(productId, IDataLicensing.Role(role));
+            return 0;
+        }
+        address to = _recipientOf(role);
+        uint256 balanceBefore = token.balanceOf(to);
+        paid = licensing.withdraw(productId, IDataLicensing.Role(role));
+        _assertEq(paid, due, "withdrawn != owed");
+        _assertEq(token.balanceOf(to), balanceBefore + paid, "recipient's balance");
+        _assertEq(licensing.owed(productId)[role], 0, "owed after withdrawal");
+    }
+
+    function _withdrawAll(DataLicensing licensing, MockERC20 token, uint256 productId) private {
+        uint256[4] memory owed = licensing.owed(productId);
+        for (uint256 role = 0; role < 4; ++role) _withdrawChecked(licensing, token, productId, role, owed[role]);
+    }
+
+    function _earnedOf(RevenueSplitHarness harness) private view returns (uint256[4] memory amounts) {
+        (amounts[0], amounts[1], amounts[2], amounts[3]) = harness.earned();
+    }
+
+    function _assertShares(
+        RevenueSplitHarness.Shares memory shares,
+        uint256 platformFee,
+        uint256 city,
+        uint256 provider,
+        uint256 contributors,
+        string memory label
+    ) private pure {
+        _assertEq(shares.platformFee, platformFee, label);
+        _assertEq(shares.city, city, label);
+        _assertEq(shares.provider, provider, label);
+        _assertEq(shares.contributors, contributors, label);
+    }
+
+    function _assertOwed(
+        uint256[4] memory owed,
+        uint256 platform,
+        uint256 city,
+        uint256 provider,
+        uint256 contributors,
+        string memory label
+    ) private pure {
+        _assertEq(owed[0], platform, label);
+        _assertEq(owed[1], city, label);
+        _assertEq(owed[2], provider, label);
+        _assertEq(owed[3], contributors, label);
+    }
+
+    /// @dev `total` is `exactTimesBps / 10000` rounded down by less than one wei.
+    function _assertWithinOneWeiBelow(uint256 total, uint256 exactTimesBps, string memory role) private pure {
+        _assertTrue(total * _BPS <= exactTimesBps, string.concat(role, " paid above its exact share"));
+        _assertTrue(total * _BPS + _BPS > exactTimesBps, string.concat(role, " lost a wei or more to rounding"));
+    }
+
+    function _floor(uint256 total, uint256 bps) private pure returns (uint256) {
+        return (total * bps) / _BPS;
+    }
+
+    function _sum(uint256[4] memory amounts) private pure returns (uint256) {
+        return amounts[0] + amounts[1] + amounts[2] + amounts[3];
     }
 
     /// @dev City and provider shares with city + provider <= 100%; a quarter of the runs sit on exactly 100%.
@@ -303,21 +614,40 @@ contract RevenueSplitTest is TestBase {
         return uint256(keccak256(abi.encode(feeSeed, i))) % (_MAX_FEE_BPS + 1);
     }
 
-    /// @dev At most `_MAX_PAYMENTS` amounts, each in `[min, _MAX_AMOUNT]`.
-    function _amounts(uint256[] memory seeds, uint256 min) private pure returns (uint256[] memory amounts) {
+    /// @dev At most `_MAX_PAYMENTS` amounts in `[0, _MAX_AMOUNT]`, a third of them tiny (at most `_TINY`).
+    function _amounts(uint256[] memory seeds) private pure returns (uint256[] memory amounts) {
         uint256 count = seeds.length < _MAX_PAYMENTS ? seeds.length : _MAX_PAYMENTS;
         amounts = new uint256[](count);
-        for (uint256 i = 0; i < count; ++i) amounts[i] = _bound(seeds[i], min, _MAX_AMOUNT);
+        for (uint256 i = 0; i < count; ++i) {
+            amounts[i] = seeds[i] % 3 == 0 ? seeds[i] % (_TINY + 1) : _bound(seeds[i], 0, _MAX_AMOUNT);
+        }
     }
 
+    /// @dev A product price: a quarter of the time tiny (0 included), otherwise anything a `uint96` holds.
+    function _price(uint256 seed) private pure returns (uint256) {
+        return seed % 4 == 0 ? seed % (_TINY + 1) : _bound(seed, 0, type(uint96).max);
+    }
+
+    function _buyer(uint256 i) private pure returns (address) {
+        return address(uint160(0xB000 + i));
+    }
+
+    function _recipientOf(uint256 role) private view returns (address) {
+        if (role == uint8(IDataLicensing.Role.Platform)) return _TREASURY;
+        if (role == uint8(IDataLicensing.Role.City)) return _CITY;
+        if (role == uint8(IDataLicensing.Role.Provider)) return address(this);
+        return _CONTRIBUTORS;
+    }
+
+    /// @dev A product of this contract (the provider) at a platform fee of 2.5%.
     function _fullSplitProduct(
         uint256 cityBps,
         uint256 providerBps,
         uint96 price
     ) private returns (DataLicensing licensing, MockERC20 token, uint256 productId) {
-        licensing = new DataLicensing(address(this), address(0xFEE), 250);
+        licensing = new DataLicensing(address(this), _TREASURY, 250);
         token = new MockERC20("Euro", "EURx");
-        uint32 partiesId = licensing.registerParties(address(0xC17), address(0xC0));
+        uint32 partiesId = licensing.registerParties(_CITY, _CONTRIBUTORS);
         productId = _publish(licensing, token, partiesId, price, cityBps, providerBps);
     }
 
@@ -349,12 +679,37 @@ contract RevenueSplitTest is TestBase {
             );
     }
 
-    function _buy(DataLicensing licensing, MockERC20 token, uint256 productId, address buyer) private {
-        (IDataLicensing.Product memory product, ) = licensing.getProduct(productId);
-        token.mint(buyer, product.price);
+    function _updatePrice(DataLicensing licensing, uint256 productId, uint96 price, uint256 i) private {
+        licensing.updateTerms(
+            productId,
+            IDataLicensing.TermsUpdate({
+                price: price,
+                period: 0,
+                renewable: false,
+                allowPurposes: new bytes32[](0),
+                disallowPurposes: new bytes32[](0),
+                metadataURI: "",
+                termsHash: keccak256(abi.encode("terms", i))
+            })
+        );
+    }
+
+    /// @dev Buys a licence at `price` for `buyer` and returns the sale's breakdown from the `LicenceIssued` event.
+    function _buyRecorded(
+        DataLicensing licensing,
+        MockERC20 token,
+        uint256 productId,
+        address buyer,
+        uint256 price
+    ) private returns (IDataLicensing.Sale memory sale) {
+        token.mint(buyer, price);
         VM.prank(buyer);
-        token.approve(address(licensing), product.price);
+        token.approve(address(licensing), price);
+        SaleLogs.record();
         VM.prank(buyer);
-        licensing.buy(productId, _PURPOSE, product.price);
+        licensing.buy(productId, _PURPOSE, price);
+        bool found;
+        (found, sale) = SaleLogs.recordedSale(address(licensing));
+        _assertTrue(found, "no LicenceIssued event");
     }
 }
