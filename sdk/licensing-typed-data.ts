@@ -104,3 +104,22 @@ export interface OfferTypedData {
 export function offerTypedData(domain: LicensingDomain, offer: Offer): OfferTypedData {
   return { domain, types: OFFER_TYPES, primaryType: "Offer", message: offer };
 }
+
+/**
+ * EIP-2612 `Permit` struct definition, `as const`: what a token holder signs so the licensing contract can take
+ * payment without a prior approval.
+ *
+ * @example
+ * ```ts
+ * const signature = await signer.signTypedData(tokenDomain, { Permit: [...PERMIT_TYPES.Permit] }, permit);
+ * ```
+ */
+export const PERMIT_TYPES = {
+  Permit: [
+    { name: "owner", type: "address" },
+    { name: "spender", type: "address" },
+    { name: "value", type: "uint256" },
+    { name: "nonce", type: "uint256" },
+    { name: "deadline", type: "uint256" },
+  ],
+} as const;

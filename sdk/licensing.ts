@@ -34,7 +34,12 @@ import {
 } from "./contract-client.js";
 import type { Hex } from "./dpv.js";
 import { CitizenDataError, ContractRevertError, InvalidInputError } from "./errors.js";
-import { offerTypedData, type LicensingDomain, type Offer } from "./licensing-typed-data.js";
+import {
+  PERMIT_TYPES,
+  offerTypedData,
+  type LicensingDomain,
+  type Offer,
+} from "./licensing-typed-data.js";
 
 /**
  * How a product is paid: `"native"` for the chain's coin, or an ERC-20 token's address.
@@ -531,17 +536,6 @@ const TOKEN_SOURCE: RevertSource = {
   abi: ERC20_ABI,
   explanations: LICENSING_ERROR_EXPLANATIONS,
 };
-
-/** EIP-2612 `Permit` struct. */
-const PERMIT_TYPES = {
-  Permit: [
-    { name: "owner", type: "address" },
-    { name: "spender", type: "address" },
-    { name: "value", type: "uint256" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint256" },
-  ],
-} as const;
 
 /** The few ERC-20 calls the client makes, typed. */
 class Erc20 {

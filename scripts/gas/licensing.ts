@@ -1,5 +1,6 @@
 import { Signature, id, parseEther, type ContractTransactionResponse } from "ethers";
 import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
+import { PERMIT_TYPES } from "../../sdk/licensing-typed-data.js";
 import type { GasMeasurement } from "./types.js";
 
 const RESEARCH = id("https://w3id.org/dpv#ResearchAndDevelopment");
@@ -111,15 +112,7 @@ export async function measureDataLicensing(ethers: HardhatEthers): Promise<GasMe
         chainId: d.chainId,
         verifyingContract: d.verifyingContract,
       },
-      {
-        Permit: [
-          { name: "owner", type: "address" },
-          { name: "spender", type: "address" },
-          { name: "value", type: "uint256" },
-          { name: "nonce", type: "uint256" },
-          { name: "deadline", type: "uint256" },
-        ],
-      },
+      { Permit: [...PERMIT_TYPES.Permit] },
       { owner: permitBuyer.address, spender: address, value: price, nonce: 0n, deadline },
     ),
   );

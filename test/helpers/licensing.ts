@@ -1,5 +1,6 @@
 import { Signature, id, type Signer } from "ethers";
 import type { DataLicensing, MockERC20 } from "../../typechain-types/index.js";
+import { OFFER_TYPES, PERMIT_TYPES } from "../../sdk/licensing-typed-data.js";
 
 type Hex = `0x${string}`;
 
@@ -22,19 +23,6 @@ export interface OfferStruct {
   deadline: bigint;
 }
 
-const OFFER_TYPES = {
-  Offer: [
-    { name: "productId", type: "uint256" },
-    { name: "buyer", type: "address" },
-    { name: "purpose", type: "bytes32" },
-    { name: "price", type: "uint96" },
-    { name: "period", type: "uint64" },
-    { name: "termsVersion", type: "uint32" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint256" },
-  ],
-};
-
 /** Signs an offer with `signer` over the licensing contract's EIP-712 domain (or an altered one). */
 export async function signOffer(
   signer: Signer,
@@ -49,7 +37,7 @@ export async function signOffer(
     chainId: domainOverride.chainId ?? d.chainId,
     verifyingContract: domainOverride.verifyingContract ?? d.verifyingContract,
   };
-  return (await signer.signTypedData(domain, OFFER_TYPES, offer)) as Hex;
+  return (await signer.signTypedData(domain, { Offer: [...OFFER_TYPES.Offer] }, offer)) as Hex;
 }
 
 /** Signs an EIP-2612 permit letting `spender` take `value` of `token` from `owner`. */
@@ -69,15 +57,7 @@ export async function signPermit(
       chainId: d.chainId,
       verifyingContract: d.verifyingContract,
     },
-    {
-      Permit: [
-        { name: "owner", type: "address" },
-        { name: "spender", type: "address" },
-        { name: "value", type: "uint256" },
-        { name: "nonce", type: "uint256" },
-        { name: "deadline", type: "uint256" },
-      ],
-    },
+    { Permit: [...PERMIT_TYPES.Permit] },
     { owner: address, spender, value, nonce: await token.nonces(address), deadline },
   );
   const { v, r, s } = Signature.from(signature);

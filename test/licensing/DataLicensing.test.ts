@@ -627,17 +627,15 @@ describe("DataLicensing", () => {
 
     it("applies disallowPurposes after allowPurposes", async () => {
       const { licensing, provider } = await loadFixture(deployFixture);
-      await licensing
-        .connect(provider)
-        .updateTerms(1, {
-          price: 1n,
-          period: 0n,
-          renewable: false,
-          allowPurposes: [MARKETING],
-          disallowPurposes: [MARKETING],
-          metadataURI: "",
-          termsHash: TERMS,
-        });
+      await licensing.connect(provider).updateTerms(1, {
+        price: 1n,
+        period: 0n,
+        renewable: false,
+        allowPurposes: [MARKETING],
+        disallowPurposes: [MARKETING],
+        metadataURI: "",
+        termsHash: TERMS,
+      });
       expect(await licensing.isPurposeAllowed(1, MARKETING)).to.equal(false);
       expect((await licensing.getProduct(1))[0].purposeCount).to.equal(2n);
     });
@@ -749,17 +747,15 @@ describe("DataLicensing", () => {
       const f = await loadFixture(deployFixture);
       const offer = await offerFor(f);
       const signature = await signOffer(f.provider, f.licensing, offer);
-      await f.licensing
-        .connect(f.provider)
-        .updateTerms(2, {
-          price: parseEther("500"),
-          period: 0n,
-          renewable: false,
-          allowPurposes: [],
-          disallowPurposes: [],
-          metadataURI: "ipfs://v2",
-          termsHash: TERMS,
-        });
+      await f.licensing.connect(f.provider).updateTerms(2, {
+        price: parseEther("500"),
+        period: 0n,
+        renewable: false,
+        allowPurposes: [],
+        disallowPurposes: [],
+        metadataURI: "ipfs://v2",
+        termsHash: TERMS,
+      });
       await expect(f.licensing.connect(f.buyer).acceptOffer(offer, signature))
         .to.be.revertedWithCustomError(f.licensing, "DataLicensingOfferTermsChanged")
         .withArgs(1n, 2n);
@@ -1149,16 +1145,14 @@ describe("DataLicensing", () => {
       // A contributors' residue computed as total minus the other floors can fall by 1 wei and revert a sale;
       // each party's own floor never falls. This split and price made the second sale revert before that fix.
       const { licensing, provider, buyer, buyer2, base } = await loadFixture(deployFixture);
-      await licensing
-        .connect(provider)
-        .publish({
-          ...base,
-          price: 1_000n,
-          period: 0n,
-          renewable: false,
-          cityBps: 3_000,
-          providerBps: 7_000,
-        });
+      await licensing.connect(provider).publish({
+        ...base,
+        price: 1_000n,
+        period: 0n,
+        renewable: false,
+        cityBps: 3_000,
+        providerBps: 7_000,
+      });
       let previous = [0n, 0n, 0n, 0n];
       for (const [who, purpose] of [
         [buyer, RESEARCH],

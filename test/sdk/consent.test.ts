@@ -15,6 +15,7 @@ import {
   purposeId,
   categoryIds,
 } from "../../sdk/index.js";
+import { expectRejection } from "../helpers/expect.js";
 
 const { ethers, networkHelpers } = await network.create();
 const { loadFixture, time } = networkHelpers;
@@ -580,19 +581,3 @@ describe("ConsentClient", () => {
     });
   });
 });
-
-/** Awaits a promise that must reject with `type`, whose message contains `fragment`; returns the error. */
-async function expectRejection<E extends Error>(
-  promise: Promise<unknown>,
-  type: abstract new (...args: never[]) => E,
-  fragment: string,
-): Promise<E> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).to.be.instanceOf(type);
-    expect((error as Error).message).to.contain(fragment);
-    return error as E;
-  }
-  expect.fail(`expected a ${type.name} containing "${fragment}", but the call succeeded`);
-}

@@ -18,6 +18,7 @@ import {
   type Offer,
   type Sale,
 } from "../../sdk/index.js";
+import { expectRejection } from "../helpers/expect.js";
 
 const { ethers, networkHelpers } = await network.create();
 const { loadFixture, time } = networkHelpers;
@@ -1187,19 +1188,3 @@ describe("LicensingClient", () => {
     });
   });
 });
-
-/** Awaits a promise that must reject with `type`, whose message contains `fragment`; returns the error. */
-async function expectRejection<E extends Error>(
-  promise: Promise<unknown>,
-  type: abstract new (...args: never[]) => E,
-  fragment: string,
-): Promise<E> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).to.be.instanceOf(type);
-    expect((error as Error).message).to.contain(fragment);
-    return error as E;
-  }
-  expect.fail(`expected a ${type.name} containing "${fragment}", but the call succeeded`);
-}

@@ -1,0 +1,17 @@
+import { expect } from "chai";
+
+/** Awaits a promise that must reject with `type`, whose message contains `fragment`; returns the error. */
+export async function expectRejection<E extends Error>(
+  promise: Promise<unknown>,
+  type: abstract new (...args: never[]) => E,
+  fragment: string,
+): Promise<E> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).to.be.instanceOf(type);
+    expect((error as Error).message).to.contain(fragment);
+    return error as E;
+  }
+  expect.fail(`expected a ${type.name} containing "${fragment}", but the call succeeded`);
+}
