@@ -15,3 +15,13 @@ export async function expectRejection<E extends Error>(
   }
   expect.fail(`expected a ${type.name} containing "${fragment}", but the call succeeded`);
 }
+
+/** Runs `fn`, which must throw synchronously, and returns what it threw. */
+export function thrown(fn: () => unknown): Error {
+  try {
+    fn();
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error("expected the call to throw");
+}

@@ -25,19 +25,11 @@ import {
   type Hex,
   type PurposeRef,
 } from "../../sdk/dpv.js";
+import { thrown } from "../helpers/expect.js";
 
 /** The id computed independently of the module: keccak256 of the IRI's UTF-8 bytes. */
 function expectedId(iri: string): string {
   return keccak256(toUtf8Bytes(iri));
-}
-
-function thrown(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error("expected the call to throw");
 }
 
 describe("dpv", function () {

@@ -21,6 +21,7 @@ import {
   type ConsentReceipt,
   type ConsentReceiptInput,
 } from "../../sdk/receipt.js";
+import { thrown } from "../helpers/expect.js";
 
 const SUBJECT = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
 const GRANTEE = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC";
@@ -38,15 +39,6 @@ const INPUT: ConsentReceiptInput = {
   recordId: "3f2504e0-4f89-41d3-9a0c-0305e82c3301",
   salt: "0x" + "ab".repeat(32),
 };
-
-function thrown(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error("expected the call to throw");
-}
 
 /** A deep copy with every object's keys in reverse order. */
 function reversedKeys(value: unknown): unknown {
