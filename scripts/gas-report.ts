@@ -8,6 +8,7 @@ import path from "node:path";
 import { network } from "hardhat";
 import { measureConsentRegistry } from "./gas/consent.js";
 import { measureDataLicensing } from "./gas/licensing.js";
+import { measureRevenuePool } from "./gas/revenue.js";
 import type { GasMeasurement } from "./gas/types.js";
 
 const REPORT = path.join("reports", "gas.json");
@@ -16,6 +17,7 @@ const { ethers } = await network.create();
 const measurements: GasMeasurement[] = [
   ...(await measureConsentRegistry(ethers)),
   ...(await measureDataLicensing(ethers)),
+  ...(await measureRevenuePool(ethers)),
 ];
 
 const rows = measurements.map((m) => ({

@@ -164,6 +164,11 @@ export interface ProductTerms {
   paused: boolean;
   /** How many purposes the current terms allow. */
   purposeCount: number;
+  /**
+   * The revenue pool the product pays into, or `0n`. A pool product's sales are split by the pool's shares
+   * (see {@link RevenueClient}), and its own `cityBps` and `providerBps` are zero.
+   */
+  poolId: bigint;
 }
 
 /**
@@ -486,6 +491,12 @@ export const LICENSING_ERROR_EXPLANATIONS: Readonly<Record<string, string>> = {
     "The provider updated the product's terms after making this offer; ask the provider for a new offer.",
   DataLicensingRefundByProviderOnly:
     "Only the provider may refund, from its own funds; an arbiter can revoke without a refund.",
+  DataLicensingNoRevenuePool:
+    "The platform has not yet named the RevenuePool contract, so no product can pay into a pool yet.",
+  DataLicensingRevenuePoolAlreadySet:
+    "The RevenuePool contract is named once and cannot be changed: buyers and pool members rely on where the money goes.",
+  DataLicensingPoolMismatch:
+    "The product cannot pay into the pool it names. Reason 0: the pool belongs to another provider; 1: the pool is paid in another token; 2: the parties name another city than the pool; 3: the parties' contributors must be the RevenuePool contract; 4: cityBps and providerBps must be zero (the pool's shares apply).",
   OwnableUnauthorizedAccount: "Only the platform owner may do this.",
   OwnableInvalidOwner: "The new owner cannot be the zero address.",
   SafeERC20FailedOperation:
@@ -805,6 +816,9 @@ export class LicensingClient extends ContractClient<DataLicensing> {
    *   consentGrantee: providerAddress, metadataURI: "ipfs://bafy…", termsHash: keccak256(termsPdf),
    * });
    * ```
+   *
+   * A product that pays into a revenue pool names it with `poolId` and leaves `cityBps` and `providerBps` out
+   * (the pool's shares apply); its parties must name the pool's city and the RevenuePool contract.
    */
   async publish(params: {
     partiesId: number | bigint;
@@ -812,15 +826,31 @@ export class LicensingClient extends ContractClient<DataLicensing> {
     price: bigint | number;
     period: bigint | number;
     renewable: boolean;
-    cityBps: number | bigint;
-    providerBps: number | bigint;
+    /** Required unless `poolId` is given. */
+    cityBps?: number | bigint;
+    /** Required unless `poolId` is given. */
+    providerBps?: number | bigint;
     purposes: readonly PurposeInput[];
     consentGrantee: string;
     metadataURI: string;
     termsHash: string;
+    /** The revenue pool the product pays into (default: none). */
+    poolId?: number | bigint;
   }): Promise<PublishedProduct> {
-    const cityBps = toBps(params.cityBps, "cityBps");
-    const providerBps = toBps(params.providerBps, "providerBps");
+    const poolId = params.poolId === undefined ? 0n : toUint(params.poolId, 64, "poolId");
+    if (poolId === 0n && (params.cityBps === undefined || params.providerBps === undefined)) {
+      throw new InvalidInputError(
+        "cityBps and providerBps are required for a product without a revenue pool (give both, or a poolId)",
+      );
+    }
+    const cityBps = toBps(params.cityBps ?? 0, "cityBps");
+    const providerBps = toBps(params.providerBps ?? 0, "providerBps");
+    if (poolId !== 0n && (cityBps !== 0 || providerBps !== 0)) {
+      throw new InvalidInputError(
+        "a product that pays into a revenue pool is split by the pool's shares: leave cityBps and providerBps out",
+        { details: `poolId ${poolId}, cityBps ${cityBps}, providerBps ${providerBps}` },
+      );
+    }
     if (cityBps + providerBps > MAX_BPS) {
       throw new InvalidInputError(
         `cityBps + providerBps must be at most ${MAX_BPS} (100%); the contributors take the rest`,
@@ -843,6 +873,7 @@ export class LicensingClient extends ContractClient<DataLicensing> {
       consentGrantee: toNonZeroAddress(params.consentGrantee, "consentGrantee"),
       metadataURI: toText(params.metadataURI, "metadataURI"),
       termsHash: toTermsHash(params.termsHash),
+      poolId,
     };
     return this.write(
       () => this.contract.publish(args),
@@ -1745,6 +1776,7 @@ function productTermsOf(productId: bigint, p: IDataLicensing.ProductStructOutput
     renewable: p.renewable,
     paused: p.paused,
     purposeCount: Number(p.purposeCount),
+    poolId: p.poolId,
   };
 }
 

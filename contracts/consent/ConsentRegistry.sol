@@ -155,6 +155,26 @@ contract ConsentRegistry is IConsentRegistry, EIP712 {
     }
 
     /// @inheritdoc IConsentRegistry
+    function isValidForSet(
+        address subject,
+        address grantee,
+        bytes32 purpose,
+        uint32 categorySetId
+    ) external view returns (bool) {
+        Consent memory consent = _consents[consentIdOf(subject, grantee, purpose)];
+        if (!_inForce(consent, subject)) return false;
+        if (consent.categorySetId == categorySetId) return true;
+        bytes32[] storage required = _categorySets[categorySetId];
+        uint256 count = required.length;
+        if (count == 0) return false; // an unknown set is covered by nothing
+        mapping(bytes32 category => bool) storage given = _setContains[consent.categorySetId];
+        for (uint256 i = 0; i < count; ++i) {
+            if (!given[required[i]]) return false;
+        }
+        return true;
+    }
+
+    /// @inheritdoc IConsentRegistry
     function isValidBatch(
         address[] calldata subjects,
         address grantee,

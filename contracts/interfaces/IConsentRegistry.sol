@@ -274,6 +274,17 @@ interface IConsentRegistry {
     /// subject's current epoch, and covers the category.
     function isValid(address subject, address grantee, bytes32 purpose, bytes32 category) external view returns (bool);
 
+    /// @notice Whether `subject`'s consent lets `grantee` process every category of a registered set for `purpose`
+    /// now: the consent is in force and its categories include all of `categorySetId`'s.
+    /// @dev One call answers for a whole consent form (a revenue pool's membership rests on it). When the consent
+    /// was given for exactly that set, no category is read; otherwise each category of the set is looked up.
+    function isValidForSet(
+        address subject,
+        address grantee,
+        bytes32 purpose,
+        uint32 categorySetId
+    ) external view returns (bool);
+
     /// @notice {isValid} for many subjects at once.
     /// @param subjects The subjects to check; the caller chooses the size.
     /// @return valid `valid[i]` answers {isValid} for `subjects[i]`.

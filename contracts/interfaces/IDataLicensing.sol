@@ -33,6 +33,15 @@ interface IDataLicensing {
         PublicInterest
     }
 
+    /// @notice Why a product cannot pay into the revenue pool it names.
+    enum PoolMismatch {
+        Provider,
+        Token,
+        City,
+        Contributors,
+        Split
+    }
+
     /// @notice The parties a product's revenue is split between.
     enum Role {
         Platform,
@@ -62,6 +71,8 @@ interface IDataLicensing {
     /// @param renewable Whether a licence can be renewed (a subscription) or must be bought again.
     /// @param paused Whether sales are paused (licences already sold stay valid).
     /// @param purposeCount How many purposes the current terms allow (at least one).
+    /// @param poolId The revenue pool the product pays into, or zero. A pool product's payment goes straight to the
+    /// pool in the sale's single transfer and is split by the pool's shares; `cityBps` and `providerBps` are zero.
     struct Product {
         address token;
         uint96 price;
@@ -73,9 +84,12 @@ interface IDataLicensing {
         bool renewable;
         bool paused;
         uint16 purposeCount;
+        uint64 poolId;
     }
 
     /// @notice What a provider sets when publishing a product.
+    /// @dev With a `poolId`, the pool must belong to the provider and be paid in `token`; the parties must name
+    /// the pool's city and the RevenuePool contract as contributors; `cityBps` and `providerBps` must be zero.
     struct ProductParams {
         uint32 partiesId;
         address token;
@@ -88,6 +102,7 @@ interface IDataLicensing {
         address consentGrantee;
         string metadataURI;
         bytes32 termsHash;
+        uint64 poolId;
     }
 
     /// @notice New terms for a product; sales after the update use them, licences sold before keep theirs.
@@ -216,6 +231,9 @@ interface IDataLicensing {
     /// @notice Emitted when the platform owner changes the platform fee (applies to later sales only).
     event PlatformFeeSet(uint16 previousFeeBps, uint16 feeBps);
 
+    /// @notice Emitted once, when the platform owner names the RevenuePool contract pool products pay into.
+    event RevenuePoolSet(address indexed revenuePool);
+
     /// @notice Emitted when the platform owner changes the account platform fees are paid to.
     event PlatformTreasurySet(address indexed previousTreasury, address indexed treasury);
 
@@ -309,6 +327,15 @@ interface IDataLicensing {
     /// @notice Thrown when an arbiter tries to refund: only the provider can choose to refund, from its own funds.
     error DataLicensingRefundByProviderOnly(address caller);
 
+    /// @notice Thrown when publishing a pool product before the RevenuePool contract is named.
+    error DataLicensingNoRevenuePool();
+
+    /// @notice Thrown when naming the RevenuePool contract a second time: it is set once.
+    error DataLicensingRevenuePoolAlreadySet(address revenuePool);
+
+    /// @notice Thrown when a product cannot pay into the pool it names, with the first reason found.
+    error DataLicensingPoolMismatch(uint64 poolId, PoolMismatch reason);
+
     /// @notice Registers who the caller's products pay (the caller is the provider).
     /// @return partiesId The record's id; the existing id if the same parties were registered before.
     function registerParties(address city, address contributors) external returns (uint32 partiesId);
@@ -382,6 +409,13 @@ interface IDataLicensing {
 
     /// @notice Sets the account platform fees are paid to (owner only).
     function setPlatformTreasury(address treasury) external;
+
+    /// @notice Names the RevenuePool contract that pool products pay into (owner only, once: a product's buyers
+    /// and members rely on where its money goes).
+    function setRevenuePool(address revenuePool) external;
+
+    /// @notice The RevenuePool contract pool products pay into, or zero before it is named.
+    function revenuePool() external view returns (address);
 
     /// @notice Whether `licensee` holds an active, unexpired licence of `productId` for `purpose` now.
     function isLicensed(uint256 productId, address licensee, bytes32 purpose) external view returns (bool);

@@ -11,6 +11,7 @@ import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/Signa
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IDataLicensing} from "../interfaces/IDataLicensing.sol";
+import {IRevenuePool} from "../interfaces/IRevenuePool.sol";
 import {RevenueSplit} from "../libraries/RevenueSplit.sol";
 
 /// @title DataLicensing
@@ -20,6 +21,9 @@ import {RevenueSplit} from "../libraries/RevenueSplit.sol";
 /// was paid after the platform fee, and of platform fees. Each party's entitlement is derived from those
 /// totals with {RevenueSplit}, using shares fixed at publication. The parties' addresses live in a record
 /// the provider registers once; a sale never reads it.
+///
+/// A product that names a revenue pool is split by the pool instead: the buyer's payment goes straight to the
+/// RevenuePool contract and the pool credits it, so such a sale writes no revenue slot here.
 contract DataLicensing is IDataLicensing, Ownable2Step, EIP712, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
     using SafeCast for uint256;
@@ -52,6 +56,7 @@ contract DataLicensing is IDataLicensing, Ownable2Step, EIP712, ReentrancyGuardT
     uint32 private _partiesCount;
     uint16 private _platformFeeBps;
     address private _platformTreasury;
+    IRevenuePool private _revenuePool;
 
     constructor(
         address initialOwner,
@@ -85,6 +90,7 @@ contract DataLicensing is IDataLicensing, Ownable2Step, EIP712, ReentrancyGuardT
         if (params.purposes.length == 0) revert DataLicensingInvalidPurposes();
         if (params.termsHash == bytes32(0)) revert DataLicensingMissingTermsHash();
         if (params.consentGrantee == address(0)) revert DataLicensingZeroAddress();
+        if (params.poolId != 0) _checkPool(params);
 
         productId = ++_productCount;
         Product memory product = Product({
@@ -97,7 +103,8 @@ contract DataLicensing is IDataLicensing, Ownable2Step, EIP712, ReentrancyGuardT
             providerBps: params.providerBps,
             renewable: params.renewable,
             paused: false,
-            purposeCount: 0
+            purposeCount: 0,
+            poolId: params.poolId
         });
         _products[productId] = product;
         _setPurposes(productId, params.purposes, true);
@@ -336,6 +343,20 @@ contract DataLicensing is IDataLicensing, Ownable2Step, EIP712, ReentrancyGuardT
     }
 
     /// @inheritdoc IDataLicensing
+    function setRevenuePool(address pool) external onlyOwner {
+        if (pool == address(0)) revert DataLicensingZeroAddress();
+        address current = address(_revenuePool);
+        if (current != address(0)) revert DataLicensingRevenuePoolAlreadySet(current);
+        _revenuePool = IRevenuePool(pool);
+        emit RevenuePoolSet(pool);
+    }
+
+    /// @inheritdoc IDataLicensing
+    function revenuePool() external view returns (address) {
+        return address(_revenuePool);
+    }
+
+    /// @inheritdoc IDataLicensing
     function isLicensed(uint256 productId, address licensee, bytes32 purpose) external view returns (bool) {
         Licence memory licence = _licences[licenceIdOf(productId, licensee, purpose)];
         return licence.status == LicenceStatus.Active && block.timestamp <= licence.expiresAt;
@@ -469,24 +490,74 @@ contract DataLicensing is IDataLicensing, Ownable2Step, EIP712, ReentrancyGuardT
         uint96 amount
     ) private {
         uint256 excess;
-        if (product.token == address(0)) {
+        address token = product.token;
+        if (token == address(0)) {
             if (msg.value < amount) revert DataLicensingInsufficientPayment(msg.value, amount);
             excess = msg.value - amount;
-        } else {
-            if (msg.value != 0) revert DataLicensingUnexpectedValue(msg.value);
-            if (amount != 0) _pullExactly(IERC20(product.token), amount);
+        } else if (msg.value != 0) {
+            revert DataLicensingUnexpectedValue(msg.value);
         }
+        uint64 poolId = product.poolId;
+        if (poolId != 0) {
+            _issue(
+                licenceId,
+                productId,
+                purpose,
+                model,
+                product.termsVersion,
+                expiry,
+                _creditPool(token, poolId, amount)
+            );
+            if (excess != 0) _sendNative(msg.sender, excess);
+            return;
+        }
+        if (token != address(0) && amount != 0) _pullExactly(IERC20(token), address(this), amount);
         Sale memory sale = _credit(productId, product, amount);
         _issue(licenceId, productId, purpose, model, product.termsVersion, expiry, sale);
         if (excess != 0) _sendNative(msg.sender, excess);
     }
 
-    /// @dev Transfers `amount` from the caller, and refuses tokens that deliver less than that (fee on transfer).
-    function _pullExactly(IERC20 token, uint256 amount) private {
-        uint256 balanceBefore = token.balanceOf(address(this));
-        token.safeTransferFrom(msg.sender, address(this), amount);
-        uint256 received = token.balanceOf(address(this)) - balanceBefore;
+    /// @dev Transfers `amount` from the caller to `to`, and refuses tokens that deliver less (fee on transfer).
+    function _pullExactly(IERC20 token, address to, uint256 amount) private {
+        uint256 balanceBefore = token.balanceOf(to);
+        token.safeTransferFrom(msg.sender, to, amount);
+        uint256 received = token.balanceOf(to) - balanceBefore;
         if (received < amount) revert DataLicensingTransferShortfall(amount, received);
+    }
+
+    /// @dev A pool product's sale: the payment goes from the buyer to the RevenuePool contract (native coin: with
+    /// the call), which splits it by the pool's shares and reports the split.
+    function _creditPool(address token, uint64 poolId, uint96 amount) private returns (Sale memory sale) {
+        if (amount == 0) return sale;
+        IRevenuePool pool = _revenuePool;
+        uint256 value;
+        if (token == address(0)) {
+            value = amount;
+        } else {
+            _pullExactly(IERC20(token), address(pool), amount);
+        }
+        IRevenuePool.Split memory split = pool.creditSale{value: value}(poolId, amount);
+        sale.price = amount;
+        sale.platformFee = split.platform;
+        sale.cityShare = split.city;
+        sale.providerShare = split.provider;
+        sale.contributorsShare = split.contributors;
+    }
+
+    /// @dev Reverts unless a product being published can pay into the pool it names.
+    function _checkPool(ProductParams calldata params) private view {
+        IRevenuePool pool = _revenuePool;
+        if (address(pool) == address(0)) revert DataLicensingNoRevenuePool();
+        IRevenuePool.Pool memory terms = pool.getPool(params.poolId);
+        Parties storage parties = _parties[params.partiesId];
+        PoolMismatch reason;
+        if (terms.provider != msg.sender) reason = PoolMismatch.Provider;
+        else if (terms.token != params.token) reason = PoolMismatch.Token;
+        else if (parties.city != terms.city) reason = PoolMismatch.City;
+        else if (parties.contributors != address(pool)) reason = PoolMismatch.Contributors;
+        else if (params.cityBps != 0 || params.providerBps != 0) reason = PoolMismatch.Split;
+        else return;
+        revert DataLicensingPoolMismatch(params.poolId, reason);
     }
 
     /// @dev Splits `amount` into the platform fee and the product's shares, adding it to the running totals.

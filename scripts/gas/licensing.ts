@@ -55,6 +55,7 @@ export async function measureDataLicensing(ethers: HardhatEthers): Promise<GasMe
     consentGrantee: grantee.address,
     metadataURI: "ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi",
     termsHash: id("terms v1"),
+    poolId: 0n,
   };
   results.push({
     key: "DataLicensing.publish.first",

@@ -97,6 +97,7 @@ async function deployFixture() {
       consentGrantee: provider.address,
       metadataURI: METADATA_URI,
       termsHash: TERMS_HASH,
+      poolId: 0n,
     });
     return licensing.productCount();
   };

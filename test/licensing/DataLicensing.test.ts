@@ -73,6 +73,7 @@ async function deployFixture() {
     consentGrantee: grantee.address,
     metadataURI: "ipfs://mobility-terms-v1",
     termsHash: TERMS,
+    poolId: 0n,
   };
   // 1: monthly subscription; 2: perpetual prescribed fee; 3: one-week prescribed fee; 4: subscription in native coin
   await licensing
@@ -186,6 +187,7 @@ describe("DataLicensing", () => {
         false,
         false,
         2n,
+        0n,
       ];
       await expect(licensing.connect(provider).publish(params))
         .to.emit(licensing, "ProductPublished")

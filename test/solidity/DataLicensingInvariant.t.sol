@@ -360,7 +360,8 @@ contract DataLicensingHandler {
                 purposes: purposes,
                 consentGrantee: provider,
                 metadataURI: "ipfs://product",
-                termsHash: keccak256(abi.encode("terms", p))
+                termsHash: keccak256(abi.encode("terms", p)),
+                poolId: 0
             })
         );
         _products[p] = ModelProduct({

@@ -674,7 +674,8 @@ contract RevenueSplitTest is TestBase {
                     purposes: purposes,
                     consentGrantee: address(0xC0C0),
                     metadataURI: "ipfs://product",
-                    termsHash: keccak256("terms")
+                    termsHash: keccak256("terms"),
+                    poolId: 0
                 })
             );
     }
