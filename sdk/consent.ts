@@ -540,6 +540,31 @@ export class ConsentClient extends ContractClient<ConsentRegistry> {
   }
 
   /**
+   * Whether `subject`'s consent lets `grantee` process every one of `categories` for `purpose` now: one call for
+   * a whole consent form (a revenue pool's membership rests on this check). The categories must have been
+   * registered as a set ({@link ConsentClient.registerCategorySet}); an unregistered set is covered by nothing.
+   *
+   * @example
+   * ```ts
+   * const ok = await consent.isValidForSet({ subject, grantee, purpose: "ResearchAndDevelopment", categories: ["Location", "Age"] });
+   * ```
+   */
+  async isValidForSet(params: {
+    subject: string;
+    grantee: string;
+    purpose: PurposeInput;
+    categories: readonly CategoryInput[];
+  }): Promise<boolean> {
+    const subject = toAddress(params.subject, "subject");
+    const grantee = toAddress(params.grantee, "grantee");
+    const purpose = toPurposeId(params.purpose);
+    const ids = toCategoryIds(params.categories);
+    const setId = await this.read(() => this.contract.categorySetIdOf(ids));
+    if (setId === 0n) return false;
+    return this.read(() => this.contract.isValidForSet(subject, grantee, purpose, setId));
+  }
+
+  /**
    * {@link ConsentClient.isValid} for a whole cohort, `chunkSize` subjects per call (one call up to that size).
    *
    * @example

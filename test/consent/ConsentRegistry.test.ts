@@ -966,6 +966,48 @@ describe("ConsentRegistry", () => {
     });
   });
 
+  describe("isValidForSet", () => {
+    it("answers for a whole category set: the same set, a subset of the consent's, or not", async () => {
+      const { registry, subject, grantee, otherSubject } = await loadFixture(deployFixture);
+      const pair = [CAT_A, CAT_B].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
+      await registry.registerCategorySet(pair);
+      await registry.registerCategorySet([CAT_C]);
+      const [all, twoOf, onlyC] = [
+        await registry.categorySetIdOf(CATEGORIES),
+        await registry.categorySetIdOf(pair),
+        await registry.categorySetIdOf([CAT_C]),
+      ];
+      await grantOne(registry, subject, grantee.address); // all three categories
+      await grantOne(registry, otherSubject, grantee.address, PURPOSE, pair);
+      const covers = (who: string, setId: bigint, purpose: Hex = PURPOSE) =>
+        registry.isValidForSet(who, grantee.address, purpose, setId);
+      expect(await covers(subject.address, all)).to.equal(true); // the consent's own set
+      expect(await covers(subject.address, twoOf)).to.equal(true); // a subset of it
+      expect(await covers(otherSubject.address, twoOf)).to.equal(true);
+      expect(await covers(otherSubject.address, all)).to.equal(false); // one category missing
+      expect(await covers(otherSubject.address, onlyC)).to.equal(false);
+      expect(await covers(subject.address, 99n)).to.equal(false); // an unregistered set
+      expect(await covers(subject.address, all, OTHER_PURPOSE)).to.equal(false); // no consent for that purpose
+      await registry.connect(subject).withdraw(subject.address, grantee.address, PURPOSE);
+      expect(await covers(subject.address, twoOf)).to.equal(false); // withdrawn
+      await registry.connect(otherSubject).withdrawAll(otherSubject.address);
+      expect(await covers(otherSubject.address, twoOf)).to.equal(false); // voided by withdraw-all
+    });
+
+    it("stops covering a set once the consent expires", async () => {
+      const { registry, subject, grantee } = await loadFixture(deployFixture);
+      const setId = await registry.categorySetIdOf(CATEGORIES);
+      await grantOne(registry, subject, grantee.address, PURPOSE, CATEGORIES, (await now()) + 100n);
+      expect(
+        await registry.isValidForSet(subject.address, grantee.address, PURPOSE, setId),
+      ).to.equal(true);
+      await time.increase(200);
+      expect(
+        await registry.isValidForSet(subject.address, grantee.address, PURPOSE, setId),
+      ).to.equal(false);
+    });
+  });
+
   describe("isValidBatch", () => {
     it("answers for a cohort of 1,000 subjects in one call", async function () {
       this.timeout(120_000);

@@ -464,6 +464,42 @@ describe("ConsentClient", () => {
       );
     });
 
+    it("checks a whole category set in one call, by category names", async () => {
+      const { consent, city, relayer } = await loadFixture(clientFixture);
+      const wallet = new Wallet(keccak256(toBeHex(2_000, 32)));
+      const signed = await consent.signGrant(wallet, {
+        grantee: city.address,
+        purpose: "ResearchAndDevelopment",
+        categories: ["Location", "Age"],
+        validUntil: FAR_FUTURE,
+        receiptHash: RECEIPT,
+      });
+      await consent.withRunner(relayer).grantBySig(signed);
+      const query = {
+        subject: wallet.address,
+        grantee: city.address,
+        purpose: "ResearchAndDevelopment",
+      };
+      // An unregistered set is covered by nothing, even when the consent holds each of its categories.
+      expect(await consent.isValidForSet({ ...query, categories: ["Location"] })).to.equal(false);
+      await consent.withRunner(relayer).registerCategorySet({ categories: ["Location"] });
+      expect(await consent.isValidForSet({ ...query, categories: ["Location"] })).to.equal(true);
+      expect(await consent.isValidForSet({ ...query, categories: ["Age", "Location"] })).to.equal(
+        true,
+      );
+      await consent
+        .withRunner(relayer)
+        .registerCategorySet({ categories: ["Location", "TravelHistory"] });
+      expect(
+        await consent.isValidForSet({ ...query, categories: ["Location", "TravelHistory"] }),
+      ).to.equal(false);
+      await expectRejection(
+        consent.isValidForSet({ ...query, categories: ["Locaton"] }),
+        InvalidInputError,
+        "Location",
+      );
+    });
+
     it("registers a category set once and returns the existing id after", async () => {
       const { consent } = await loadFixture(clientFixture);
       const first = await consent.registerCategorySet({ categories: ["Location", "Age"] });
