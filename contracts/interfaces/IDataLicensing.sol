@@ -16,6 +16,9 @@ pragma solidity ^0.8.28;
 /// floor of the running total times its basis points, so no entitlement ever decreases; the at most 2 wei the
 /// three floors leave over are carried in the contract and assigned as the total grows. Nothing is sent at sale
 /// time; each party withdraws what it is owed.
+///
+/// A product may instead pay a revenue pool (`poolId`): the buyer's payment then goes straight to the RevenuePool
+/// contract in the sale's single transfer, and the pool splits it by its own shares (see {IRevenuePool}).
 interface IDataLicensing {
     /// @notice A licence's status.
     enum LicenceStatus {

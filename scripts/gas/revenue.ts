@@ -249,6 +249,13 @@ export async function measureRevenuePool(
     gas: batchGas,
     note: "the whole batch of 100 (far below the 16,777,216 gas a transaction may use)",
   });
+  await pool.connect(stranger).deposit(2n, parseEther("10000"));
+  const againGas = await gasOf(pool.connect(stranger).payout(2n, members));
+  results.push({
+    key: "RevenuePool.payout.perMember.existingHolders",
+    gas: againGas / 100n,
+    note: "the same batch again after another payment: each member already holds the token",
+  });
 
   await registry.connect(bob).withdraw(bob.address, grantee.address, PURPOSE);
   results.push({
