@@ -181,7 +181,10 @@ export interface DeploymentLookup {
   directory?: string;
   /** Records to search instead of reading a folder. */
   deployments?: readonly Deployment[];
-  /** Pick the record of this network when several record the same chain. */
+  /**
+   * The network's name: only its record, `<directory>/<network>.json`, is read (it must be of the chain asked
+   * for). Without it, every record in the folder is read and the one of the chain is picked.
+   */
   network?: string;
 }
 
@@ -238,6 +241,9 @@ export function loadDeployment(
   options: DeploymentLookup = {},
 ): Deployment {
   const id = toChainId(chainId);
+  if (options.deployments === undefined && options.network !== undefined) {
+    return loadNetworkDeployment(id, options.network, options.directory);
+  }
   const all = options.deployments ?? listDeployments({ directory: options.directory });
   const searched =
     options.deployments !== undefined
@@ -259,6 +265,25 @@ export function loadDeployment(
     );
   }
   return first;
+}
+
+/** The record `<directory>/<network>.json`, which must be of chain `chainId`. */
+function loadNetworkDeployment(
+  chainId: bigint,
+  network: string,
+  directory = DEFAULT_DEPLOYMENTS_DIRECTORY,
+): Deployment {
+  const file = path.join(directory, `${network}.json`);
+  if (!existsSync(file)) {
+    throw new DeploymentNotFoundError(chainId, undefined, { searched: file });
+  }
+  const deployment = parseDeployment(readFileSync(file, "utf8"), file);
+  if (BigInt(deployment.chainId) !== chainId) {
+    throw new DeploymentNotFoundError(chainId, undefined, {
+      searched: `${file}, which records chain ${deployment.chainId}`,
+    });
+  }
+  return deployment;
 }
 
 /**

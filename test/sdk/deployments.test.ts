@@ -188,7 +188,21 @@ describe("SDK deployments", () => {
       );
       expect(() => loadDeployment(31337, { directory: dir, network: "other" })).to.throw(
         DeploymentNotFoundError,
-        'network "other"',
+        path.join(dir, "other.json"),
+      );
+    });
+
+    it("reads only the network's record when the network is named, and checks its chain", async () => {
+      const dir = await folder({
+        "sepolia.json": record("sepolia", 11155111),
+        "product.json": { price: "1" },
+      });
+      expect(loadDeployment(11155111, { directory: dir, network: "sepolia" }).network).to.equal(
+        "sepolia",
+      );
+      expect(() => loadDeployment(1, { directory: dir, network: "sepolia" })).to.throw(
+        DeploymentNotFoundError,
+        "sepolia.json, which records chain 11155111",
       );
     });
 
