@@ -5,23 +5,49 @@
  *   dist/sdk/             the SDK as JavaScript with .d.ts declarations
  *   dist/typechain-types/ the TypeChain bindings the SDK uses (ConsentRegistry, DataLicensing; no mocks)
  *   dist/deployments/     the address books of deployments/, except those of local chains
+ *
+ *   npx tsx scripts/build-sdk.ts [--deployments DIR] [--out DIR]
  */
 import { spawnSync } from "node:child_process";
-import { copyFile, mkdir, readFile, readdir, rm } from "node:fs/promises";
+import { mkdir, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
+import { parseArgs } from "node:util";
 import { parseDeployment } from "../sdk/deployments.js";
+import { LOCAL_CHAIN_IDS } from "./deploy/plan.js";
 
-/** Chain ids of local development chains (Hardhat, Ganache): their records say nothing to a package user. */
-const LOCAL_CHAIN_IDS = new Set([31337, 1337]);
+const { values } = parseArgs({
+  options: {
+    deployments: { type: "string", default: "deployments" },
+    out: { type: "string", default: "dist" },
+  },
+});
 
 const started = Date.now();
-await rm("dist", { recursive: true, force: true });
 
+// The records first: an invalid one stops the build before anything is written.
+const shipped: { name: string; text: string }[] = [];
+for (const name of (await readdir(values.deployments)).filter((n) => n.endsWith(".json")).sort()) {
+  const file = path.join(values.deployments, name);
+  const text = await readFile(file, "utf8");
+  let chainId: number;
+  try {
+    chainId = parseDeployment(text, file).chainId;
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exit(1);
+  }
+  // A local chain's record says nothing to a package user (and vanishes with the node).
+  if (!LOCAL_CHAIN_IDS.has(chainId)) shipped.push({ name, text });
+}
+
+await rm(values.out, { recursive: true, force: true });
 const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
-const compiled = spawnSync(process.execPath, [tsc, "-p", "tsconfig.build.json"], {
-  stdio: "inherit",
-});
+const compiled = spawnSync(
+  process.execPath,
+  [tsc, "-p", "tsconfig.build.json", "--outDir", values.out],
+  { stdio: "inherit" },
+);
 if (compiled.status !== 0) {
   console.error(
     "tsc failed: run `npm run build` first (it generates typechain-types/ and sdk/generated/)",
@@ -29,15 +55,10 @@ if (compiled.status !== 0) {
   process.exit(compiled.status ?? 1);
 }
 
-await mkdir(path.join("dist", "deployments"), { recursive: true });
-const copied: string[] = [];
-for (const name of (await readdir("deployments")).filter((n) => n.endsWith(".json")).sort()) {
-  const file = path.join("deployments", name);
-  const deployment = parseDeployment(await readFile(file, "utf8"), file);
-  if (LOCAL_CHAIN_IDS.has(deployment.chainId)) continue;
-  await copyFile(file, path.join("dist", "deployments", name));
-  copied.push(name);
+await mkdir(path.join(values.out, "deployments"), { recursive: true });
+for (const { name, text } of shipped) {
+  await writeFile(path.join(values.out, "deployments", name), text);
 }
 console.log(
-  `SDK built into dist/ in ${((Date.now() - started) / 1000).toFixed(1)} s; deployments shipped: ${copied.length === 0 ? "none" : copied.join(", ")}`,
+  `SDK built into ${values.out}/ in ${((Date.now() - started) / 1000).toFixed(1)} s; deployments shipped: ${shipped.length === 0 ? "none" : shipped.map((s) => s.name).join(", ")}`,
 );
