@@ -192,7 +192,7 @@ describe("the SDK as an npm package", function () {
     expect(check.status, check.stderr).to.equal(0);
     const checked = JSON.parse(check.stdout) as Record<string, unknown>;
     expect(checked).to.include({ connect: "function", view: "isLicensed", bogus: "notAFunction" });
-    expect(checked.contracts).to.deep.equal(["ConsentRegistry", "DataLicensing"]);
+    expect(checked.contracts).to.include.members(["ConsentRegistry", "DataLicensing"]);
     expect(checked.notFound).to.equal("No deployment of the contracts is known for chain 31337");
     expect(checked.deployments).to.equal(
       path.join(
