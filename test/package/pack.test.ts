@@ -1,6 +1,15 @@
 import { expect } from "chai";
 import { spawn } from "node:child_process";
-import { copyFile, mkdir, mkdtemp, readFile, realpath, symlink, writeFile } from "node:fs/promises";
+import {
+  copyFile,
+  mkdir,
+  mkdtemp,
+  readFile,
+  realpath,
+  rm,
+  symlink,
+  writeFile,
+} from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -96,6 +105,7 @@ describe("the SDK as an npm package", function () {
 
   after(async () => {
     await node?.stop();
+    if (work) await rm(work, { recursive: true, force: true });
   });
 
   it("npm pack ships compiled JavaScript with declarations, the ABIs and the bindings, and nothing of the build", () => {
