@@ -1,5 +1,6 @@
 import { getAddress, type ContractRunner, type LogDescription, type Signer } from "ethers";
-import { ConsentRegistry__factory, type ConsentRegistry } from "../typechain-types/index.js";
+import type { ConsentRegistry } from "../typechain-types/consent/ConsentRegistry.js";
+import { ConsentRegistry__factory } from "../typechain-types/factories/consent/ConsentRegistry__factory.js";
 import {
   ContractClient,
   ZERO_ADDRESS,
@@ -12,6 +13,12 @@ import {
   type PurposeInput,
   type TransactionInfo,
 } from "./contract-client.js";
+import {
+  loadDeployment,
+  resolveContract,
+  type ConnectOptions,
+  type ContractTarget,
+} from "./deployments.js";
 import { MAX_CATEGORIES, resolveTerm, type CategoryRef } from "./dpv.js";
 import { CitizenDataError, InvalidInputError } from "./errors.js";
 import {
@@ -184,33 +191,69 @@ function toUint64(value: bigint | number, field: string): bigint {
  * ```
  */
 export class ConsentClient extends ContractClient<ConsentRegistry> {
-  private constructor(contract: ConsentRegistry) {
-    super(contract, [
-      {
-        contractName: "ConsentRegistry",
-        abi: ConsentRegistry__factory.abi,
-        explanations: CONSENT_ERROR_EXPLANATIONS,
-      },
-    ]);
+  private constructor(contract: ConsentRegistry, fromBlock = 0) {
+    super(
+      contract,
+      [
+        {
+          contractName: "ConsentRegistry",
+          abi: ConsentRegistry__factory.abi,
+          explanations: CONSENT_ERROR_EXPLANATIONS,
+        },
+      ],
+      fromBlock,
+    );
   }
 
   /**
-   * Connects to the registry at `address` through `runner` (a signer to write, a provider to read).
+   * Connects to a registry through `runner` (a signer to write, a provider to read). `target` is the
+   * registry's address, or a chain id whose deployment record (`deployments/<network>.json`) names it, or a
+   * loaded {@link Deployment}.
    *
+   * @throws {DeploymentNotFoundError} When a chain id is given and no deployment of the registry is recorded for it.
    * @example
    * ```ts
    * const consent = ConsentClient.connect("0x…", signer);
+   * const onSepolia = ConsentClient.connect(11155111n, signer);
+   * const local = ConsentClient.connect(31337, provider, { directory: "deployments" });
    * ```
    */
-  static connect(address: string, runner: ContractRunner): ConsentClient {
-    return new ConsentClient(
-      ConsentRegistry__factory.connect(toAddress(address, "registry address"), runner),
+  static connect(
+    target: ContractTarget,
+    runner: ContractRunner,
+    options: ConnectOptions = {},
+  ): ConsentClient {
+    const { address, fromBlock } = resolveContract(
+      target,
+      "ConsentRegistry",
+      "registry address",
+      options,
     );
+    return new ConsentClient(ConsentRegistry__factory.connect(address, runner), fromBlock);
+  }
+
+  /**
+   * Connects to the registry recorded for the runner's chain (its provider is asked for the chain id).
+   *
+   * @throws {DeploymentNotFoundError} When no deployment of the registry is recorded for that chain.
+   * @example
+   * ```ts
+   * const consent = await ConsentClient.fromDeployment(signer);
+   * ```
+   */
+  static async fromDeployment(
+    runner: ContractRunner,
+    options: ConnectOptions = {},
+  ): Promise<ConsentClient> {
+    const provider = runner.provider;
+    if (!provider) throw new CitizenDataError("The runner has no provider to ask for the chain id");
+    const { chainId } = await provider.getNetwork();
+    return ConsentClient.connect(loadDeployment(chainId, options), runner, options);
   }
 
   /** The same client acting through another signer or provider. */
   withRunner(runner: ContractRunner): ConsentClient {
-    return new ConsentClient(this.contract.connect(runner));
+    return new ConsentClient(this.contract.connect(runner), this.fromBlock);
   }
 
   /**
@@ -691,7 +734,7 @@ export class ConsentClient extends ContractClient<ConsentRegistry> {
     }
 
     const granted = await this.read(() =>
-      this.contract.queryFilter(this.contract.filters.ConsentGranted(consentId)),
+      this.contract.queryFilter(this.contract.filters.ConsentGranted(consentId), this.fromBlock),
     );
     const latest = granted.at(-1);
     if (!latest) {

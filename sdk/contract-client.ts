@@ -232,12 +232,19 @@ export async function signTypedDataWith(
 export abstract class ContractClient<C extends BaseContract> {
   /** The TypeChain binding, for anything the client does not wrap. */
   readonly contract: C;
+  /**
+   * The block event queries start from: the contract's deployment block when the client was connected
+   * through a deployment record (or given `fromBlock`), 0 otherwise. Public RPC endpoints often refuse log
+   * queries over the whole chain, so starting at the deployment keeps them in range.
+   */
+  readonly fromBlock: number;
   /** Where revert data is looked up, in order. */
   protected readonly revertSources: readonly RevertSource[];
 
-  protected constructor(contract: C, revertSources: readonly RevertSource[]) {
+  protected constructor(contract: C, revertSources: readonly RevertSource[], fromBlock = 0) {
     this.contract = contract;
     this.revertSources = revertSources;
+    this.fromBlock = fromBlock;
   }
 
   /** The contract's address. */

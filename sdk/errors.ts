@@ -89,19 +89,32 @@ export class ContractRevertError extends CitizenDataError {
 }
 
 /**
- * No deployment of the contracts is known for the chain, and no address was given.
+ * No deployment of the contracts (or of one contract) is known for the chain, and no address was given.
  *
  * @example
  * ```ts
- * new DeploymentNotFoundError(11155111n);
+ * new DeploymentNotFoundError(11155111n, "ConsentRegistry", { searched: "deployments/" });
  * ```
  */
 export class DeploymentNotFoundError extends CitizenDataError {
-  constructor(chainId: bigint, contractName: string) {
-    super(`No ${contractName} deployment is known for chain ${chainId}`, {
-      details:
-        "Pass the contract's address explicitly, or deploy it and record the address in deployments/.",
-    });
+  /** The chain looked for. */
+  readonly chainId: bigint;
+  /** The contract looked for, when one was. */
+  readonly contractName: string | undefined;
+
+  constructor(chainId: bigint, contractName?: string, options: { searched?: string } = {}) {
+    super(
+      contractName === undefined
+        ? `No deployment of the contracts is known for chain ${chainId}`
+        : `No ${contractName} deployment is known for chain ${chainId}`,
+      {
+        details:
+          (options.searched === undefined ? "" : `Looked in ${options.searched}. `) +
+          "Pass the contract's address explicitly, or deploy with `npm run deploy -- --network <name>`, which records the addresses in deployments/<network>.json.",
+      },
+    );
+    this.chainId = chainId;
+    this.contractName = contractName;
   }
 }
 

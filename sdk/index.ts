@@ -1,10 +1,10 @@
 /**
- * Citizen data ledger SDK: clients of the contracts, EIP-712 helpers, the DPV vocabulary, consent receipts
- * and typed errors.
+ * Citizen data ledger SDK: clients of the contracts, EIP-712 helpers, the DPV vocabulary, consent receipts,
+ * signed requests as JSON, deployment records and typed errors.
  *
  * @example
  * ```ts
- * import { ConsentClient, LicensingClient, createConsentReceipt, offerTypedData } from "./sdk/index.js";
+ * import { ConsentClient, LicensingClient, createConsentReceipt, offerTypedData } from "citizen-data-ledger";
  * ```
  */
 export * from "./errors.js";
@@ -14,3 +14,5 @@ export * from "./consent-typed-data.js";
 export * from "./consent.js";
 export * from "./licensing-typed-data.js";
 export * from "./licensing.js";
+export * from "./deployments.js";
+export * from "./signed-request-json.js";

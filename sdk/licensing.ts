@@ -17,8 +17,8 @@ import {
   type Result,
   type Signer,
 } from "ethers";
-import { DataLicensing__factory, type DataLicensing } from "../typechain-types/index.js";
-import type { IDataLicensing } from "../typechain-types/licensing/DataLicensing.js";
+import type { DataLicensing, IDataLicensing } from "../typechain-types/licensing/DataLicensing.js";
+import { DataLicensing__factory } from "../typechain-types/factories/licensing/DataLicensing__factory.js";
 import {
   ContractClient,
   ZERO_ADDRESS,
@@ -32,6 +32,12 @@ import {
   type RevertSource,
   type TransactionInfo,
 } from "./contract-client.js";
+import {
+  loadDeployment,
+  resolveContract,
+  type ConnectOptions,
+  type ContractTarget,
+} from "./deployments.js";
 import type { Hex } from "./dpv.js";
 import { CitizenDataError, ContractRevertError, InvalidInputError } from "./errors.js";
 import {
@@ -740,22 +746,54 @@ function priceAboveLimit(price: bigint, maxPrice: bigint, productId: bigint): In
  * ```
  */
 export class LicensingClient extends ContractClient<DataLicensing> {
-  private constructor(contract: DataLicensing) {
-    super(contract, [LICENSING_SOURCE, TOKEN_SOURCE]);
+  private constructor(contract: DataLicensing, fromBlock = 0) {
+    super(contract, [LICENSING_SOURCE, TOKEN_SOURCE], fromBlock);
   }
 
   /**
-   * Connects to the DataLicensing contract at `address` through `runner` (a signer to write, a provider to read).
+   * Connects to a DataLicensing contract through `runner` (a signer to write, a provider to read). `target` is
+   * the contract's address, or a chain id whose deployment record (`deployments/<network>.json`) names it, or
+   * a loaded {@link Deployment}.
    *
+   * @throws {DeploymentNotFoundError} When a chain id is given and no DataLicensing deployment is recorded for it.
    * @example
    * ```ts
    * const licensing = LicensingClient.connect("0x…", signer);
+   * const onSepolia = LicensingClient.connect(11155111n, signer);
    * ```
    */
-  static connect(address: string, runner: ContractRunner): LicensingClient {
-    return new LicensingClient(
-      DataLicensing__factory.connect(toAddress(address, "licensing address"), runner),
+  static connect(
+    target: ContractTarget,
+    runner: ContractRunner,
+    options: ConnectOptions = {},
+  ): LicensingClient {
+    const { address, fromBlock } = resolveContract(
+      target,
+      "DataLicensing",
+      "licensing address",
+      options,
     );
+    return new LicensingClient(DataLicensing__factory.connect(address, runner), fromBlock);
+  }
+
+  /**
+   * Connects to the DataLicensing contract recorded for the runner's chain (its provider is asked for the
+   * chain id).
+   *
+   * @throws {DeploymentNotFoundError} When no DataLicensing deployment is recorded for that chain.
+   * @example
+   * ```ts
+   * const licensing = await LicensingClient.fromDeployment(signer);
+   * ```
+   */
+  static async fromDeployment(
+    runner: ContractRunner,
+    options: ConnectOptions = {},
+  ): Promise<LicensingClient> {
+    const provider = runner.provider;
+    if (!provider) throw new CitizenDataError("The runner has no provider to ask for the chain id");
+    const { chainId } = await provider.getNetwork();
+    return LicensingClient.connect(loadDeployment(chainId, options), runner, options);
   }
 
   /**
@@ -767,7 +805,7 @@ export class LicensingClient extends ContractClient<DataLicensing> {
    * ```
    */
   withRunner(runner: ContractRunner): LicensingClient {
-    return new LicensingClient(this.contract.connect(runner));
+    return new LicensingClient(this.contract.connect(runner), this.fromBlock);
   }
 
   // ---------------------------------------------------------------- provider side
@@ -1517,9 +1555,9 @@ export class LicensingClient extends ContractClient<DataLicensing> {
     const { product, parties } = await this.read(() => this.contract.getProduct(id));
     const [published, updates, arbiters] = await this.read(() =>
       Promise.all([
-        this.contract.queryFilter(this.contract.filters.ProductPublished(id)),
-        this.contract.queryFilter(this.contract.filters.TermsUpdated(id)),
-        this.contract.queryFilter(this.contract.filters.ArbiterSet(id)),
+        this.contract.queryFilter(this.contract.filters.ProductPublished(id), this.fromBlock),
+        this.contract.queryFilter(this.contract.filters.TermsUpdated(id), this.fromBlock),
+        this.contract.queryFilter(this.contract.filters.ArbiterSet(id), this.fromBlock),
       ]),
     );
     const origin = published[0];

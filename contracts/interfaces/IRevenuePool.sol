@@ -151,7 +151,7 @@ interface IRevenuePool {
     event Claimed(uint256 indexed poolId, address indexed member, address to, uint256 amount, uint256 fee);
 
     /// @notice Emitted when a batch payout pays a member. A standing auto-donation taken from the payout is
-    /// reported by a {Donated} event just after.
+    /// reported by a {Donated} event just before.
     event PaidOut(uint256 indexed poolId, address indexed member, address to, uint256 amount);
 
     /// @notice Emitted when a batch payout could not pay a member; the balance stays claimable.
