@@ -7,12 +7,10 @@
 import { randomBytes } from "node:crypto";
 import {
   AbiCoder,
-  Contract,
   Signature,
   isHexString,
   keccak256,
   type ContractRunner,
-  type ContractTransactionResponse,
   type LogDescription,
   type Result,
   type Signer,
@@ -33,6 +31,7 @@ import {
   type TransactionInfo,
 } from "./contract-client.js";
 import type { Hex } from "./dpv.js";
+import { ERC20_ABI, Erc20 } from "./erc20.js";
 import { CitizenDataError, ContractRevertError, InvalidInputError } from "./errors.js";
 import {
   PERMIT_TYPES,
@@ -518,25 +517,6 @@ export const LICENSING_ERROR_EXPLANATIONS: Readonly<Record<string, string>> = {
   InvalidAccountNonce: "The permit's nonce is not the owner's current one.",
 };
 
-/** The ERC-20 (and EIP-2612, ERC-5267) functions the client calls, and the errors a token may revert with. */
-const ERC20_ABI = [
-  "function name() view returns (string)",
-  "function allowance(address owner, address spender) view returns (uint256)",
-  "function balanceOf(address account) view returns (uint256)",
-  "function approve(address spender, uint256 value) returns (bool)",
-  "function nonces(address owner) view returns (uint256)",
-  "function eip712Domain() view returns (bytes1 fields, string name, string version, uint256 chainId, address verifyingContract, bytes32 salt, uint256[] extensions)",
-  "error ERC20InsufficientBalance(address sender, uint256 balance, uint256 needed)",
-  "error ERC20InsufficientAllowance(address spender, uint256 allowance, uint256 needed)",
-  "error ERC20InvalidSender(address sender)",
-  "error ERC20InvalidReceiver(address receiver)",
-  "error ERC20InvalidApprover(address approver)",
-  "error ERC20InvalidSpender(address spender)",
-  "error ERC2612ExpiredSignature(uint256 deadline)",
-  "error ERC2612InvalidSigner(address signer, address owner)",
-  "error InvalidAccountNonce(address account, uint256 currentNonce)",
-] as const;
-
 const LICENSING_SOURCE: RevertSource = {
   contractName: "DataLicensing",
   abi: DataLicensing__factory.abi,
@@ -547,49 +527,6 @@ const TOKEN_SOURCE: RevertSource = {
   abi: ERC20_ABI,
   explanations: LICENSING_ERROR_EXPLANATIONS,
 };
-
-/** The few ERC-20 calls the client makes, typed. */
-class Erc20 {
-  private readonly token: Contract;
-
-  constructor(address: Hex, runner: ContractRunner | null) {
-    this.token = new Contract(address, ERC20_ABI, runner);
-  }
-
-  async allowance(owner: Hex, spender: Hex): Promise<bigint> {
-    const value: bigint = await this.token.getFunction("allowance")(owner, spender);
-    return value;
-  }
-
-  async balanceOf(account: Hex): Promise<bigint> {
-    const value: bigint = await this.token.getFunction("balanceOf")(account);
-    return value;
-  }
-
-  async name(): Promise<string> {
-    const value: string = await this.token.getFunction("name")();
-    return value;
-  }
-
-  async nonces(owner: Hex): Promise<bigint> {
-    const value: bigint = await this.token.getFunction("nonces")(owner);
-    return value;
-  }
-
-  async eip712Domain(): Promise<{ name: string; version: string; chainId: bigint }> {
-    const d: Result = await this.token.getFunction("eip712Domain")();
-    return {
-      name: String(d.getValue("name")),
-      version: String(d.getValue("version")),
-      chainId: BigInt(d.getValue("chainId") as bigint),
-    };
-  }
-
-  async approve(spender: Hex, value: bigint): Promise<ContractTransactionResponse> {
-    const tx: ContractTransactionResponse = await this.token.getFunction("approve")(spender, value);
-    return tx;
-  }
-}
 
 /**
  * A licence's id: `keccak256(abi.encode(productId, licensee, purpose))`, as the contract's `licenceIdOf`.
