@@ -4,7 +4,7 @@
  *
  * @example
  * ```ts
- * import { ConsentClient, LicensingClient, createConsentReceipt, offerTypedData } from "./sdk/index.js";
+ * import { ConsentClient, LicensingClient, RevenueClient, createConsentReceipt, offerTypedData } from "./sdk/index.js";
  * ```
  */
 export * from "./errors.js";
@@ -14,3 +14,5 @@ export * from "./consent-typed-data.js";
 export * from "./consent.js";
 export * from "./licensing-typed-data.js";
 export * from "./licensing.js";
+export * from "./revenue-typed-data.js";
+export * from "./revenue.js";
