@@ -15,7 +15,11 @@ import {
   type Result,
   type Signer,
 } from "ethers";
-import { DataLicensing__factory, type DataLicensing } from "../typechain-types/index.js";
+import {
+  DataLicensing__factory,
+  RevenuePool__factory,
+  type DataLicensing,
+} from "../typechain-types/index.js";
 import type { IDataLicensing } from "../typechain-types/licensing/DataLicensing.js";
 import {
   ContractClient,
@@ -33,6 +37,7 @@ import {
 import type { Hex } from "./dpv.js";
 import { ERC20_ABI, Erc20 } from "./erc20.js";
 import { CitizenDataError, ContractRevertError, InvalidInputError } from "./errors.js";
+import { REVENUE_ERROR_EXPLANATIONS } from "./revenue.js";
 import {
   PERMIT_TYPES,
   offerTypedData,
@@ -502,7 +507,7 @@ export const LICENSING_ERROR_EXPLANATIONS: Readonly<Record<string, string>> = {
     "The token refused the transfer or approval (it returned false, or is not a token).",
   ReentrancyGuardReentrantCall: "The contract was called again from within one of its own calls.",
   SafeCastOverflowedUintDowncast:
-    "A number overflowed its on-chain size; for a licence, the new expiry does not fit (renewing a perpetual licence, or a period too long).",
+    "A number overflowed its on-chain size: for a licence, the new expiry does not fit (renewing a perpetual licence, or a period too long); for a product that pays into a revenue pool, the sale would overflow the pool's running totals (see REVENUE_ERROR_EXPLANATIONS).",
   InvalidShortString: "A string given to the constructor is too long.",
   StringTooLong: "A string given to the constructor is too long.",
   ERC20InsufficientBalance: "The payer's token balance is below the amount to transfer.",
@@ -526,6 +531,16 @@ const TOKEN_SOURCE: RevertSource = {
   contractName: "The payment token",
   abi: ERC20_ABI,
   explanations: LICENSING_ERROR_EXPLANATIONS,
+};
+/**
+ * A pool product's sale calls the RevenuePool contract, whose revert data bubbles up through DataLicensing. Last,
+ * so that an error another source also knows (OpenZeppelin's, a permit's InvalidAccountNonce) keeps its licensing
+ * explanation: only the RevenuePool's own errors are decoded here.
+ */
+const POOL_SOURCE: RevertSource = {
+  contractName: "RevenuePool",
+  abi: RevenuePool__factory.abi,
+  explanations: REVENUE_ERROR_EXPLANATIONS,
 };
 
 /**
@@ -678,7 +693,7 @@ function priceAboveLimit(price: bigint, maxPrice: bigint, productId: bigint): In
  */
 export class LicensingClient extends ContractClient<DataLicensing> {
   private constructor(contract: DataLicensing) {
-    super(contract, [LICENSING_SOURCE, TOKEN_SOURCE]);
+    super(contract, [LICENSING_SOURCE, TOKEN_SOURCE, POOL_SOURCE]);
   }
 
   /**

@@ -1067,6 +1067,54 @@ describe("RevenueClient", () => {
       }
     });
 
+    it("decodes a revert inside the pool during a licence sale, in the licensing client", async () => {
+      const {
+        as,
+        alice,
+        city,
+        grantee,
+        provider,
+        buyer,
+        stranger,
+        token,
+        poolAddress,
+        licensingAddress,
+        tokenAddress,
+      } = await loadFixture(revenueFixture);
+      await as(alice).join({ poolId: 1n }); // weight 1: one unit of weight takes 60% of each sale
+      const licensing = LicensingClient.connect(licensingAddress, provider);
+      const partiesId = await licensing.registerParties({
+        city: city.address,
+        contributors: poolAddress,
+      });
+      const price = 2n ** 96n - 1n; // the largest price; two sales overflow what one unit earned (96 bits)
+      const { productId } = await licensing.publish({
+        partiesId,
+        token: tokenAddress,
+        price,
+        period: 0n,
+        renewable: false,
+        purposes: [R_AND_D],
+        consentGrantee: grantee.address,
+        metadataURI: "ipfs://pool-product",
+        termsHash: TERMS,
+        poolId: 1n,
+      });
+      for (const payer of [buyer, stranger]) await token.mint(payer.address, price);
+      await licensing
+        .withRunner(buyer)
+        .buy({ productId, purpose: R_AND_D, maxPrice: price, approve: true });
+      const overflow = await expectRejection(
+        licensing
+          .withRunner(stranger)
+          .buy({ productId, purpose: R_AND_D, maxPrice: price, approve: true }),
+        ContractRevertError,
+        "SafeCastOverflowedUintDowncast",
+      );
+      expect(overflow.args.bits).to.equal(96n);
+      expect(overflow.shortMessage).to.contain("revenue pool");
+    });
+
     it("refuses malformed input with an InvalidInputError naming the field, sending nothing", async () => {
       const { revenue, as, alice, stranger } = await loadFixture(fundedFixture);
       const before = await nonceOf(stranger);
