@@ -293,13 +293,33 @@ export abstract class ContractClient<C extends BaseContract> {
     decode: (log: LogDescription, info: TransactionInfo) => T,
   ): Promise<T> {
     const { receipt, info } = await this.transact(send);
+    const parsed = this.ownEvents(receipt).find((event) => event.name === eventName);
+    if (parsed) return decode(parsed, info);
+    throw new CitizenDataError(`The transaction ${receipt.hash} emitted no ${eventName} event`);
+  }
+
+  /**
+   * Sends a transaction, waits for it, and hands every event this contract emitted in it (in log order) to
+   * `decode`: for writes whose result is several events, such as a batch.
+   */
+  protected async writeAll<T>(
+    send: () => Promise<ContractTransactionResponse>,
+    decode: (events: readonly LogDescription[], info: TransactionInfo) => T,
+  ): Promise<T> {
+    const { receipt, info } = await this.transact(send);
+    return decode(this.ownEvents(receipt), info);
+  }
+
+  /** The events this contract emitted in a transaction, decoded, in log order. */
+  private ownEvents(receipt: TransactionReceipt): LogDescription[] {
     const self = getAddress(this.address);
+    const events: LogDescription[] = [];
     for (const log of receipt.logs) {
       if (getAddress(log.address) !== self) continue;
       const parsed = this.contract.interface.parseLog(log);
-      if (parsed?.name === eventName) return decode(parsed, info);
+      if (parsed) events.push(parsed);
     }
-    throw new CitizenDataError(`The transaction ${receipt.hash} emitted no ${eventName} event`);
+    return events;
   }
 
   /** A revert as a {@link ContractRevertError} when its data matches a known error; the error itself otherwise. */

@@ -25,7 +25,7 @@ import { addressSchema, bytes32Schema, parseInput } from "./json-input.js";
  * const name: ContractName = "DataLicensing";
  * ```
  */
-export type ContractName = "ConsentRegistry" | "DataLicensing" | (string & {});
+export type ContractName = "ConsentRegistry" | "DataLicensing" | "RevenuePool" | (string & {});
 
 /** A value of JSON, as constructor arguments are recorded. */
 export type JsonValue =

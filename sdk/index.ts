@@ -4,7 +4,7 @@
  *
  * @example
  * ```ts
- * import { ConsentClient, LicensingClient, createConsentReceipt, offerTypedData } from "citizen-data-ledger";
+ * import { ConsentClient, LicensingClient, RevenueClient, createConsentReceipt, offerTypedData } from "citizen-data-ledger";
  * ```
  */
 export * from "./errors.js";
@@ -16,3 +16,5 @@ export * from "./licensing-typed-data.js";
 export * from "./licensing.js";
 export * from "./deployments.js";
 export * from "./signed-request-json.js";
+export * from "./revenue-typed-data.js";
+export * from "./revenue.js";

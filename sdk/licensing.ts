@@ -7,18 +7,17 @@
 import { randomBytes } from "node:crypto";
 import {
   AbiCoder,
-  Contract,
   Signature,
   isHexString,
   keccak256,
   type ContractRunner,
-  type ContractTransactionResponse,
   type LogDescription,
   type Result,
   type Signer,
 } from "ethers";
 import type { DataLicensing, IDataLicensing } from "../typechain-types/licensing/DataLicensing.js";
 import { DataLicensing__factory } from "../typechain-types/factories/licensing/DataLicensing__factory.js";
+import { RevenuePool__factory } from "../typechain-types/factories/revenue/RevenuePool__factory.js";
 import {
   ContractClient,
   ZERO_ADDRESS,
@@ -39,7 +38,9 @@ import {
   type ContractTarget,
 } from "./deployments.js";
 import type { Hex } from "./dpv.js";
+import { ERC20_ABI, Erc20 } from "./erc20.js";
 import { CitizenDataError, ContractRevertError, InvalidInputError } from "./errors.js";
+import { REVENUE_ERROR_EXPLANATIONS } from "./revenue.js";
 import {
   PERMIT_TYPES,
   offerTypedData,
@@ -509,7 +510,7 @@ export const LICENSING_ERROR_EXPLANATIONS: Readonly<Record<string, string>> = {
     "The token refused the transfer or approval (it returned false, or is not a token).",
   ReentrancyGuardReentrantCall: "The contract was called again from within one of its own calls.",
   SafeCastOverflowedUintDowncast:
-    "A number overflowed its on-chain size; for a licence, the new expiry does not fit (renewing a perpetual licence, or a period too long).",
+    "A number overflowed its on-chain size: for a licence, the new expiry does not fit (renewing a perpetual licence, or a period too long); for a product that pays into a revenue pool, the sale would overflow the pool's running totals (see REVENUE_ERROR_EXPLANATIONS).",
   InvalidShortString: "A string given to the constructor is too long.",
   StringTooLong: "A string given to the constructor is too long.",
   ERC20InsufficientBalance: "The payer's token balance is below the amount to transfer.",
@@ -524,25 +525,6 @@ export const LICENSING_ERROR_EXPLANATIONS: Readonly<Record<string, string>> = {
   InvalidAccountNonce: "The permit's nonce is not the owner's current one.",
 };
 
-/** The ERC-20 (and EIP-2612, ERC-5267) functions the client calls, and the errors a token may revert with. */
-const ERC20_ABI = [
-  "function name() view returns (string)",
-  "function allowance(address owner, address spender) view returns (uint256)",
-  "function balanceOf(address account) view returns (uint256)",
-  "function approve(address spender, uint256 value) returns (bool)",
-  "function nonces(address owner) view returns (uint256)",
-  "function eip712Domain() view returns (bytes1 fields, string name, string version, uint256 chainId, address verifyingContract, bytes32 salt, uint256[] extensions)",
-  "error ERC20InsufficientBalance(address sender, uint256 balance, uint256 needed)",
-  "error ERC20InsufficientAllowance(address spender, uint256 allowance, uint256 needed)",
-  "error ERC20InvalidSender(address sender)",
-  "error ERC20InvalidReceiver(address receiver)",
-  "error ERC20InvalidApprover(address approver)",
-  "error ERC20InvalidSpender(address spender)",
-  "error ERC2612ExpiredSignature(uint256 deadline)",
-  "error ERC2612InvalidSigner(address signer, address owner)",
-  "error InvalidAccountNonce(address account, uint256 currentNonce)",
-] as const;
-
 const LICENSING_SOURCE: RevertSource = {
   contractName: "DataLicensing",
   abi: DataLicensing__factory.abi,
@@ -553,49 +535,16 @@ const TOKEN_SOURCE: RevertSource = {
   abi: ERC20_ABI,
   explanations: LICENSING_ERROR_EXPLANATIONS,
 };
-
-/** The few ERC-20 calls the client makes, typed. */
-class Erc20 {
-  private readonly token: Contract;
-
-  constructor(address: Hex, runner: ContractRunner | null) {
-    this.token = new Contract(address, ERC20_ABI, runner);
-  }
-
-  async allowance(owner: Hex, spender: Hex): Promise<bigint> {
-    const value: bigint = await this.token.getFunction("allowance")(owner, spender);
-    return value;
-  }
-
-  async balanceOf(account: Hex): Promise<bigint> {
-    const value: bigint = await this.token.getFunction("balanceOf")(account);
-    return value;
-  }
-
-  async name(): Promise<string> {
-    const value: string = await this.token.getFunction("name")();
-    return value;
-  }
-
-  async nonces(owner: Hex): Promise<bigint> {
-    const value: bigint = await this.token.getFunction("nonces")(owner);
-    return value;
-  }
-
-  async eip712Domain(): Promise<{ name: string; version: string; chainId: bigint }> {
-    const d: Result = await this.token.getFunction("eip712Domain")();
-    return {
-      name: String(d.getValue("name")),
-      version: String(d.getValue("version")),
-      chainId: BigInt(d.getValue("chainId") as bigint),
-    };
-  }
-
-  async approve(spender: Hex, value: bigint): Promise<ContractTransactionResponse> {
-    const tx: ContractTransactionResponse = await this.token.getFunction("approve")(spender, value);
-    return tx;
-  }
-}
+/**
+ * A pool product's sale calls the RevenuePool contract, whose revert data bubbles up through DataLicensing. Last,
+ * so that an error another source also knows (OpenZeppelin's, a permit's InvalidAccountNonce) keeps its licensing
+ * explanation: only the RevenuePool's own errors are decoded here.
+ */
+const POOL_SOURCE: RevertSource = {
+  contractName: "RevenuePool",
+  abi: RevenuePool__factory.abi,
+  explanations: REVENUE_ERROR_EXPLANATIONS,
+};
 
 /**
  * A licence's id: `keccak256(abi.encode(productId, licensee, purpose))`, as the contract's `licenceIdOf`.
@@ -747,7 +696,7 @@ function priceAboveLimit(price: bigint, maxPrice: bigint, productId: bigint): In
  */
 export class LicensingClient extends ContractClient<DataLicensing> {
   private constructor(contract: DataLicensing, fromBlock = 0) {
-    super(contract, [LICENSING_SOURCE, TOKEN_SOURCE], fromBlock);
+    super(contract, [LICENSING_SOURCE, TOKEN_SOURCE, POOL_SOURCE], fromBlock);
   }
 
   /**
