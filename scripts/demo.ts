@@ -127,6 +127,7 @@ const summary = await tellStory({
   canTravelInTime,
   say,
   progress: process.stdout.isTTY === true,
+  payoutReportFile: path.join(outDir, "payout-report.json"),
 });
 
 const rows = summaryRows(summary);
@@ -151,4 +152,6 @@ await writeFile(
   path.join(outDir, "sample-receipt.json"),
   `${JSON.stringify(sampleReceipt, null, 2)}\n`,
 );
-say(`Summary written to ${path.join(outDir, "summary.json")}, summary.md and sample-receipt.json`);
+say(
+  `Summary written to ${path.join(outDir, "summary.json")}, summary.md, sample-receipt.json and payout-report.json`,
+);

@@ -1,11 +1,12 @@
 /**
- * The demo's payout step: every member of the pool with something owed is paid, in batches.
+ * The demo's payout step: the operators' payout tool (`scripts/payout/`, the same code as `npm run payout`)
+ * pays every member of the pool with something owed, in batches sized by gas, and writes its report.
  */
 import cliProgress from "cli-progress";
-import type { RevenueClient } from "../../sdk/index.js";
-
-/** Members per payout transaction: about 3.5 million gas for new token holders, far below the cap. */
-const BATCH = 150;
+import type { Provider, Signer } from "ethers";
+import { CitizenDataError } from "../../sdk/errors.js";
+import { runPayout } from "../payout/run.js";
+import { writeReport } from "../payout/report.js";
 
 export interface PayoutSummary {
   paid: number;
@@ -16,29 +17,52 @@ export interface PayoutSummary {
 }
 
 export async function payEveryone(options: {
-  pools: RevenueClient;
+  provider: Provider;
+  signer: Signer;
+  poolAddress: string;
   poolId: bigint;
+  fromBlock: number;
+  network: string;
   progress: boolean;
+  /** Where the payout report is written, if anywhere. */
+  reportFile?: string;
 }): Promise<PayoutSummary> {
-  const owed = await options.pools.membersWithBalance(options.poolId);
-  const summary: PayoutSummary = { paid: 0, failed: 0, batches: 0, total: 0n, gasUsed: 0n };
   const bar = options.progress
     ? new cliProgress.SingleBar(
         { format: `  ${"paying citizens".padEnd(36)} {bar} {value}/{total}`, hideCursor: true },
         cliProgress.Presets.shades_classic,
       )
     : undefined;
-  bar?.start(owed.length, 0);
-  for (let start = 0; start < owed.length; start += BATCH) {
-    const members = owed.slice(start, start + BATCH).map((m) => m.member);
-    const result = await options.pools.payout({ poolId: options.poolId, members });
-    summary.paid += result.paid.length;
-    summary.failed += result.failed.length;
-    summary.total += result.total;
-    summary.gasUsed += result.gasUsed;
-    summary.batches += 1;
-    bar?.increment(members.length);
+  let started = false;
+  const report = await runPayout({
+    provider: options.provider,
+    signer: options.signer,
+    poolAddress: options.poolAddress,
+    poolId: options.poolId,
+    fromBlock: options.fromBlock,
+    network: options.network,
+    send: true,
+    onEvent: (event) => {
+      if (!bar || event.type !== "batch-done") return;
+      const { totals } = event;
+      const done = totals.paidMembers + totals.failedMembers + totals.skippedMembers;
+      if (!started) bar.start(done + totals.notSentMembers, 0);
+      started = true;
+      bar.update(done);
+    },
+  });
+  if (started) bar?.stop();
+  if (options.reportFile) await writeReport(report, options.reportFile);
+  if (report.status !== "complete") {
+    throw new CitizenDataError(
+      `The payout did not complete: ${report.status}${report.error ? ` (${report.error})` : ""}`,
+    );
   }
-  bar?.stop();
-  return summary;
+  return {
+    paid: report.totals.paidMembers,
+    failed: report.totals.failedMembers,
+    batches: report.totals.transactions,
+    total: report.totals.paid,
+    gasUsed: report.totals.gasUsed,
+  };
 }

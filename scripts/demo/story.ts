@@ -60,6 +60,8 @@ export interface StoryOptions {
   say: (line?: string) => void;
   /** Progress bars (off in tests). */
   progress: boolean;
+  /** Where the payout tool writes its report. */
+  payoutReportFile?: string;
 }
 
 const DAY = 86_400n;
@@ -487,18 +489,22 @@ export async function tellStory(options: StoryOptions) {
     `9. ${plural(donations.directCount, "citizen")} gave ${fmt(donations.direct)} to the city; ${plural(donations.autoDonors, "citizen")} set a standing donation of 50% of every payout`,
   );
 
-  // 12. The payout: every member owed is paid, in batches sized by gas; a second run pays nobody.
-  const payout = await payEveryone({
-    pools: pools.withRunner(cast.operator),
+  // 12. The payout tool pays every member owed, in batches sized by gas; a second run pays nobody.
+  const payoutTarget = {
+    provider,
+    signer: cast.operator,
+    poolAddress: addresses.pool,
     poolId: pool.poolId,
+    fromBlock: deployment.deployment.contracts.RevenuePool!.blockNumber,
+    network: options.networkName,
+  };
+  const payout = await payEveryone({
+    ...payoutTarget,
     progress: options.progress,
+    ...(options.payoutReportFile ? { reportFile: options.payoutReportFile } : {}),
   });
   gas.payouts += payout.gasUsed;
-  const again = await payEveryone({
-    pools: pools.withRunner(cast.operator),
-    poolId: pool.poolId,
-    progress: false,
-  });
+  const again = await payEveryone({ ...payoutTarget, progress: false });
   say(
     `10. The payout paid ${plural(payout.paid, "citizen")} ${fmt(payout.total)} in ${plural(payout.batches, "transaction")} (${payout.failed} failed); run again, it paid ${plural(again.paid, "citizen")}`,
   );

@@ -68,6 +68,11 @@ describe("demo (npm run demo)", () => {
       "DataLicensing",
       "RevenuePool",
     ]);
+    const payoutReport = JSON.parse(await readFile(path.join(out, "payout-report.json"), "utf8"));
+    expect(payoutReport.mode).to.equal("send");
+    expect(payoutReport.status).to.equal("complete");
+    expect(payoutReport.totals.paidMembers).to.equal(24);
+    expect(payoutReport.totals.paid).to.equal(summary.payouts.total);
     const markdown = await readFile(path.join(out, "summary.md"), "utf8");
     expect(markdown).to.contain("| consents granted | 44");
     expect(markdown).to.contain("| payouts | 24 citizens paid");
