@@ -9,6 +9,7 @@ import { ConsentClient } from "../../sdk/consent.js";
 import { resolveTerm, termOf, UnknownTermError } from "../../sdk/dpv.js";
 import { addressSchema, bytes32Schema, parseInput, uintSchema } from "../../sdk/json-input.js";
 import { LicensingClient, PERPETUAL } from "../../sdk/licensing.js";
+import { RevenueClient } from "../../sdk/revenue.js";
 import {
   parseSignedRequest,
   recoverRequestSigner,
@@ -380,5 +381,63 @@ sale, not yet withdrawn), and the rounding remainder it carries.
   },
 };
 
+const poolBalances: Command = {
+  name: "pool-balances",
+  summary: "what a revenue pool owes the platform, the city, the provider and its members now",
+  usage: `Usage: npm run cli -- pool-balances --pool ID [options]
+
+Prints what the pool owes the platform, the city and the provider, and how many members have
+something to claim and how much in all (members are found in the pool's events since its deployment).
+
+  --pool ID              the pool id`,
+  options: { pool: { type: "string" } },
+  async run(values, session) {
+    const { "--pool": poolId } = parseInput(
+      z.object({ "--pool": uintSchema(256, "a pool id") }),
+      asOptions(values),
+      "the options",
+    );
+    const pools = RevenueClient.connect(session.deployment, session.chain.provider);
+    const [pool, owed, accounts] = await Promise.all([
+      pools.getPool(poolId),
+      pools.owed(poolId),
+      pools.accountsOf(poolId),
+    ]);
+    const members = await pools.membersWithBalance(poolId);
+    const membersOwed = members.reduce((sum, m) => sum + m.claimable, 0n);
+    const unit = pool.token === "native" ? "wei" : `of token ${pool.token}`;
+    const parties = [
+      { role: "platform", owed: owed.platform },
+      { role: "city", account: pool.city, owed: owed.city },
+      { role: "provider", account: pool.provider, owed: owed.provider },
+    ];
+    session.print(
+      {
+        command: "pool-balances",
+        poolId,
+        token: pool.token,
+        received: accounts.received,
+        parties,
+        membersWithBalance: members.length,
+        membersOwed,
+      },
+      [
+        `Pool ${poolId} has received ${accounts.received} (${unit}) and owes:`,
+        ...parties.map(
+          (p) => `  ${p.role.padEnd(9)} ${p.account ?? "(the platform treasury)"}  ${p.owed}`,
+        ),
+        `  members   ${members.length} with something to claim  ${membersOwed}`,
+      ],
+    );
+  },
+};
+
 /** The commands on the contracts, by name. */
-export const CHAIN_COMMANDS: readonly Command[] = [grant, withdraw, publish, buy, balances];
+export const CHAIN_COMMANDS: readonly Command[] = [
+  grant,
+  withdraw,
+  publish,
+  buy,
+  balances,
+  poolBalances,
+];

@@ -82,14 +82,13 @@ options it takes; DEPLOYMENTS_DIR and .env reach it through the environment.`;
 async function payouts(argv: string[], deps: CliDependencies): Promise<number> {
   if (!existsSync(deps.payoutScript)) {
     if (argv.includes("--help")) {
-      deps.output.out(`${PAYOUTS_USAGE}\n\n(${deps.payoutScript} is not in this checkout yet.)`);
+      deps.output.out(`${PAYOUTS_USAGE}\n\n(${deps.payoutScript} is missing from this checkout.)`);
       return 0;
     }
     const relative = path.relative(process.cwd(), deps.payoutScript);
     const shown = relative.startsWith("..") ? deps.payoutScript : relative;
     deps.output.err(
-      `The payout script ${shown} is not in this checkout yet: ` +
-        "payouts arrive with RevenuePool. Nothing was sent.",
+      `The payout script ${shown} is missing from this checkout: restore scripts/payout.ts. Nothing was sent.`,
     );
     return REFUSED;
   }

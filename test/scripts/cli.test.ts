@@ -4,7 +4,12 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { network } from "hardhat";
 import { Wallet, id, keccak256, toUtf8Bytes, type Signer } from "ethers";
-import { ConsentClient, LicensingClient, signedRequestToJson } from "../../sdk/index.js";
+import {
+  ConsentClient,
+  LicensingClient,
+  RevenueClient,
+  signedRequestToJson,
+} from "../../sdk/index.js";
 import { cli, runWithTsx } from "../../scripts/cli/main.js";
 import type { CliDependencies } from "../../scripts/cli/session.js";
 import { deploy } from "../../scripts/deploy/engine.js";
@@ -138,7 +143,15 @@ describe("operator CLI (npm run cli)", () => {
     it("lists the commands with --help (exit 0) and without a command (exit 2)", async () => {
       const help = await runCli(["--help"]);
       expect(help.code).to.equal(0);
-      for (const name of ["grant", "withdraw", "publish", "buy", "balances", "payouts"]) {
+      for (const name of [
+        "grant",
+        "withdraw",
+        "publish",
+        "buy",
+        "balances",
+        "pool-balances",
+        "payouts",
+      ]) {
         expect(help.out).to.match(new RegExp(`^  ${name} `, "m"));
       }
       const none = await runCli([]);
@@ -146,7 +159,7 @@ describe("operator CLI (npm run cli)", () => {
       expect(none.out).to.contain("Usage: npm run cli -- <command>");
     });
 
-    for (const name of ["grant", "withdraw", "publish", "buy", "balances"]) {
+    for (const name of ["grant", "withdraw", "publish", "buy", "balances", "pool-balances"]) {
       it(`${name} --help describes its options and the common ones, without connecting`, async () => {
         const run = await runCli([name, "--help"], {
           connect: () => Promise.reject(new Error("must not connect")),
@@ -623,17 +636,82 @@ describe("operator CLI (npm run cli)", () => {
     });
   });
 
+  describe("pool-balances", () => {
+    it("prints what a pool owes its parties and its members after a sale", async () => {
+      const f = await networkHelpers.loadFixture(fixture);
+      const { operator, provider: cooperative, city, buyer } = f.signers;
+      const pools = RevenueClient.connect(f.deployment, cooperative);
+      const citizen = Wallet.createRandom();
+      const consent = f.consent;
+      const categories = ["Location"] as const;
+      const { poolId } = await pools.createPool({
+        token: "native",
+        city: city.address,
+        shares: { platformBps: 500, cityBps: 1_500, providerBps: 2_000, contributorsBps: 6_000 },
+        consentGrantee: cooperative.address,
+        purpose: "ResearchAndDevelopment",
+        categories,
+      });
+      const signed = await consent.signGrant(citizen, {
+        subject: citizen.address,
+        grantee: cooperative.address,
+        purpose: "ResearchAndDevelopment",
+        categories,
+        validUntil: BigInt(await networkHelpers.time.latest()) + 86_400n,
+        receiptHash: RECEIPT,
+      });
+      await consent.withRunner(operator).grantBySig(signed);
+      await pools.joinBySig(await pools.signJoin(citizen, { poolId }));
+      await pools.withRunner(buyer).deposit({ poolId, amount: 10_000n });
+      const run = await runCli([
+        "pool-balances",
+        "--pool",
+        poolId.toString(),
+        ...f.common,
+        "--json",
+      ]);
+      expect(run.code, run.err).to.equal(0);
+      const result = json<{
+        received: string;
+        parties: { role: string; owed: string }[];
+        membersWithBalance: number;
+        membersOwed: string;
+      }>(run);
+      expect(result.received).to.equal("10000");
+      expect(result.parties.map((p) => [p.role, p.owed])).to.deep.equal([
+        ["platform", "500"],
+        ["city", "1500"],
+        ["provider", "2000"],
+      ]);
+      expect(result.membersWithBalance).to.equal(1);
+      expect(result.membersOwed).to.equal("6000");
+      const human = await runCli(["pool-balances", "--pool", poolId.toString(), ...f.common]);
+      expect(human.out).to.contain(`Pool ${poolId} has received 10000 (wei) and owes:`);
+      expect(human.out).to.contain("1 with something to claim  6000");
+    });
+
+    it("refuses a pool id that is not a number, and fails for a pool never created", async () => {
+      const f = await networkHelpers.loadFixture(fixture);
+      const bad = await runCli(["pool-balances", "--pool", "x", ...f.common]);
+      expect(bad.code).to.equal(2);
+      expect(bad.err).to.contain("--pool must be a pool id");
+      const unknown = await runCli(["pool-balances", "--pool", "42", ...f.common]);
+      expect(unknown.code).to.equal(1);
+      expect(unknown.err).to.contain("RevenuePoolUnknownPool");
+    });
+  });
+
   describe("payouts", () => {
-    it("refuses while scripts/payout.ts does not exist, sending nothing", async () => {
+    it("refuses when scripts/payout.ts is missing, sending nothing", async () => {
       const run = await runCli(["payouts", "--pool", "1"]);
       expect(run.code).to.equal(2);
       expect(run.err).to.contain(
-        "The payout script /no/such/payout.ts is not in this checkout yet",
+        "The payout script /no/such/payout.ts is missing from this checkout",
       );
       const help = await runCli(["payouts", "--help"]);
       expect(help.code).to.equal(0);
       expect(help.out).to.contain("by handing every argument to scripts/payout.ts");
-      expect(help.out).to.contain("not in this checkout yet");
+      expect(help.out).to.contain("is missing from this checkout");
     });
 
     it("hands every argument to the payout script and returns its exit code", async function () {
