@@ -71,7 +71,7 @@ describe("against a local node (hardhat node over JSON-RPC)", function () {
   const record = async (file = path.join(dir, "localhost.json")): Promise<Deployment> =>
     parseDeployment(await readFile(file, "utf8"), file);
 
-  it("npm run deploy -- --network localhost deploys both contracts and records them", async () => {
+  it("npm run deploy -- --network localhost deploys the three contracts and records them", async () => {
     const deployed = await run(
       "npm",
       ["run", "--silent", "deploy", "--", "--network", "localhost", "--deployments", dir],
@@ -82,7 +82,7 @@ describe("against a local node (hardhat node over JSON-RPC)", function () {
     const deployment = await record();
     expect(deployment).to.include({ network: "localhost", chainId: 31337 });
     const deployer = new Wallet(NODE_KEYS[0]).address;
-    for (const name of ["ConsentRegistry", "DataLicensing"]) {
+    for (const name of ["ConsentRegistry", "DataLicensing", "RevenuePool"]) {
       const entry = deployment.contracts[name]!;
       expect(await rpc.getCode(entry.address)).to.not.equal("0x");
       const receipt = (await rpc.getTransactionReceipt(entry.transactionHash))!;
@@ -255,4 +255,26 @@ describe("against a local node (hardhat node over JSON-RPC)", function () {
       expect(licence).to.include({ licenceId: summary.licence.licenceId, inForce: true });
     });
   }
+
+  it("npm run demo -- --network localhost tells the whole story on the node", async () => {
+    const out = await mkdtemp(path.join(tmpdir(), "node-demo-"));
+    const demo = await tsxRun(
+      path.join("scripts", "demo.ts"),
+      ["--network", "localhost", "--citizens", "10", "--out", out],
+      env,
+    );
+    expect(demo.status, demo.stderr + demo.stdout).to.equal(0);
+    expect(demo.stdout).to.contain("10 citizens on network localhost");
+    const summary = JSON.parse(await readFile(path.join(out, "summary.json"), "utf8")) as {
+      chainId: string;
+      network: string;
+      contracts: { pool: string };
+      payouts: { paid: number; secondRunPaid: number };
+      licences: { renewal: string | null };
+    };
+    expect(summary).to.include({ chainId: "31337", network: "localhost" });
+    expect(summary.payouts).to.include({ paid: 10, secondRunPaid: 0 });
+    expect(summary.licences.renewal).to.not.equal(null); // the node lets the story move time forward
+    expect(await rpc.getCode(summary.contracts.pool)).to.not.equal("0x");
+  });
 });
