@@ -19,7 +19,7 @@ import {
   type Signer,
   type TransactionReceipt,
 } from "ethers";
-import { resolveTerm, type Hex, type PurposeRef } from "./dpv.js";
+import { resolveTerm, termOf, type Hex, type PurposeRef } from "./dpv.js";
 import {
   CitizenDataError,
   ContractRevertError,
@@ -77,6 +77,15 @@ export const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000" as Hex;
 
 const BYTES32 = /^0x[0-9a-fA-F]{64}$/;
 
+/** Renders a revert argument: a `bytes32` that is a known DPV term id as `Name (0x1234…abcd)`. */
+function describeTermId(value: unknown): string {
+  if (typeof value === "string" && /^0x[0-9a-fA-F]{64}$/.test(value)) {
+    const term = termOf(value as Hex);
+    if (term) return `${term.name} (${value.slice(0, 6)}…${value.slice(-4)})`;
+  }
+  return String(value);
+}
+
 /**
  * Turns a failed call into a {@link ContractRevertError} with the first source whose ABI knows the error
  * (a call into one contract can revert with another's error, e.g. a token's); returns the original error
@@ -89,7 +98,13 @@ const BYTES32 = /^0x[0-9a-fA-F]{64}$/;
  */
 export function decodeRevertWith(error: unknown, sources: readonly RevertSource[]): unknown {
   for (const source of sources) {
-    const decoded = decodeRevert(error, source.contractName, source.abi, source.explanations);
+    const decoded = decodeRevert(
+      error,
+      source.contractName,
+      source.abi,
+      source.explanations,
+      describeTermId,
+    );
     if (decoded instanceof CitizenDataError) return decoded;
   }
   return error;

@@ -71,10 +71,13 @@ export class ContractRevertError extends CitizenDataError {
     data: string;
     explanation: string | undefined;
     cause: unknown;
+    /** Renders an argument for the message (e.g. a DPV term id as its name); `String` by default. */
+    describeValue?: (value: unknown) => string;
   }) {
+    const describe = params.describeValue ?? String;
     const rendered = Object.entries(params.args)
       .filter(([key]) => !/^\d+$/.test(key))
-      .map(([key, value]) => `${key}: ${String(value)}`)
+      .map(([key, value]) => `${key}: ${describe(value)}`)
       .join(", ");
     const summary = `${params.contractName} refused the call: ${params.errorName}(${rendered})`;
     super(params.explanation ? `${summary}. ${params.explanation}` : summary, {
@@ -151,6 +154,7 @@ function resultToRecord(result: Result, names: readonly string[]): Record<string
  * @param contractName The contract's name, for the message.
  * @param abi The contract's ABI, which lists its custom errors.
  * @param explanations Optional plain-language sentence per error name.
+ * @param describeValue Optional rendering of an argument in the message (the SDK's clients name DPV term ids).
  * @example
  * ```ts
  * try { await registry.withdraw(subject, grantee, purpose); }
@@ -162,6 +166,7 @@ export function decodeRevert(
   contractName: string,
   abi: InterfaceAbi,
   explanations: Readonly<Record<string, string>> = {},
+  describeValue?: (value: unknown) => string,
 ): unknown {
   if (error instanceof CitizenDataError) return error;
   const data = findRevertData(error);
@@ -184,5 +189,6 @@ export function decodeRevert(
     data,
     explanation: explanations[parsed.name],
     cause: error,
+    ...(describeValue ? { describeValue } : {}),
   });
 }

@@ -1016,7 +1016,7 @@ describe("LicensingClient", () => {
       expect(error.contractName).to.equal("DataLicensing");
     });
 
-    it("reports a purpose the product does not allow", async () => {
+    it("reports a purpose the product does not allow, by its DPV name", async () => {
       const { as, buyer, perpetualId, subscriptionId } = await loadFixture(licensingFixture);
       const error = await expectRejection(
         as(buyer).buy({ productId: perpetualId, purpose: "Advertising", maxPrice: NATIVE_PRICE }),
@@ -1024,6 +1024,10 @@ describe("LicensingClient", () => {
         "DataLicensingPurposeNotAllowed",
       );
       expect(error.args.purpose).to.equal(purposeId("Advertising"));
+      // The message names the DPV purpose; the arguments keep the id.
+      expect(error.shortMessage).to.contain(
+        `purpose: Advertising (${purposeId("Advertising").slice(0, 6)}…`,
+      );
       await expectRejection(
         as(buyer).buy({
           productId: subscriptionId,
