@@ -6,6 +6,8 @@ pragma solidity ^0.8.28;
 interface Vm {
     function warp(uint256 newTimestamp) external;
 
+    function deal(address account, uint256 newBalance) external;
+
     function prank(address msgSender) external;
 
     function startPrank(address msgSender) external;
