@@ -87,7 +87,8 @@ interface IRevenuePool {
     /// @notice A member as reported by {memberOf}.
     /// @param weight The member's weight; zero if not (or no longer) a member.
     /// @param autoDonateBps The part of every claim and payout the member gives away, in basis points.
-    /// @param autoDonateTo Who receives it (zero: the pool's city).
+    /// @param autoDonateTo Who receives it now: the beneficiary the member chose while it stays registered,
+    /// otherwise the pool's city.
     /// @param claimable What the member can claim now.
     struct Member {
         uint32 weight;

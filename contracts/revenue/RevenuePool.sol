@@ -37,7 +37,8 @@ contract RevenuePool is IRevenuePool, EIP712, Nonces, ReentrancyGuardTransient {
         bool hasUnassigned;
     }
 
-    /// @dev The slot a payment writes. `carried < totalWeight` whenever the pool has weight.
+    /// @dev The slot a payment writes. `carried` is below the total weight the last payment was divided by (a
+    /// member leaving afterwards can make it reach the current total weight; the next payment spreads it).
     struct Ledger {
         uint104 received;
         uint96 accumulated;
@@ -396,11 +397,13 @@ contract RevenuePool is IRevenuePool, EIP712, Nonces, ReentrancyGuardTransient {
         PoolData storage pool = _existingPool(poolId);
         MemberData memory data = _members[poolId][member];
         address to = _autoDonateTo[poolId][member];
+        // A beneficiary the provider has since removed no longer receives: the city does (see _donateFromBalance).
+        if (to == address(0) || !_beneficiaries[poolId][to]) to = pool.city;
         return
             Member({
                 weight: data.weight,
                 autoDonateBps: data.autoDonateBps,
-                autoDonateTo: to == address(0) ? pool.city : to,
+                autoDonateTo: to,
                 claimable: _balanceAt(data, pool.ledger.accumulated)
             });
     }

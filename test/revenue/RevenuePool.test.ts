@@ -849,6 +849,7 @@ describe("RevenuePool", () => {
       expect(await token.balanceOf(bob.address)).to.equal(0n);
       // A beneficiary the provider later removes no longer receives: the city does.
       await pool.connect(provider).setBeneficiary(1n, ngo.address, false);
+      expect((await pool.memberOf(1n, alice.address)).autoDonateTo).to.equal(city.address);
       await pool.connect(stranger).deposit(1n, PRICE);
       await pool.connect(alice).claim(1n, alice.address);
       expect(await pool.donationsOf(1n, ngo.address)).to.equal(parseEther("30"));
