@@ -120,6 +120,10 @@ export interface ReceiptCheck {
 
 /** Plain-language explanation of each ConsentRegistry error, used in SDK error messages. */
 export const CONSENT_ERROR_EXPLANATIONS: Readonly<Record<string, string>> = {
+  AddressEmptyCode:
+    "A call in a batch (multicall) reached an address without code; this contract does not make such calls, so this should not happen.",
+  FailedCall:
+    "A call in a batch (multicall) failed without a reason; nothing in the batch took effect.",
   ConsentRegistryInvalidGrantee: "The grantee must be a non-zero address other than the subject.",
   ConsentRegistryInvalidPurpose: "A purpose id is required.",
   ConsentRegistryInvalidCategoryCount: "Give between 1 and 64 personal-data categories.",
@@ -303,6 +307,34 @@ export class ConsentClient extends ContractClient<ConsentRegistry> {
         ),
       "ConsentGranted",
       (log, info) => this.granted(log, info),
+    );
+  }
+
+  /**
+   * Relays many signed grants in one transaction (the registry's `multicall`): one base cost for the batch
+   * instead of one per grant. All or nothing: if one request is refused (a stale nonce, a passed deadline, a
+   * bad signature), the whole batch reverts with that request's error and nothing is granted.
+   *
+   * @example
+   * ```ts
+   * const batch = await Promise.all(citizens.map((c) => consent.signGrant(c.key, { grantee, purpose, categories, validUntil, receiptHash })));
+   * const granted = await consent.withRunner(operator).grantBatchBySig(batch);
+   * ```
+   */
+  async grantBatchBySig(batch: readonly Signed<GrantRequest>[]): Promise<GrantedConsent[]> {
+    if (batch.length === 0) {
+      throw new InvalidInputError("grantBatchBySig needs at least one signed grant");
+    }
+    const calls = batch.map((signed) =>
+      this.contract.interface.encodeFunctionData("grantBySig", [
+        { ...signed.request, categories: [...signed.request.categories] },
+        signed.signature,
+      ]),
+    );
+    return this.writeAll(
+      () => this.contract.multicall(calls),
+      (events, info) =>
+        events.filter((e) => e.name === "ConsentGranted").map((e) => this.granted(e, info)),
     );
   }
 

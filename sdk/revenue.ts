@@ -643,6 +643,10 @@ const ACTIVITY_TYPES = Object.keys(ACTIVITY_EVENTS) as PoolActivityType[];
  * ```
  */
 export const REVENUE_ERROR_EXPLANATIONS: Readonly<Record<string, string>> = {
+  AddressEmptyCode:
+    "A call in a batch (multicall) reached an address without code; this contract does not make such calls, so this should not happen.",
+  FailedCall:
+    "A call in a batch (multicall) failed without a reason; nothing in the batch took effect.",
   RevenuePoolUnknownPool: "No pool with that id has been created.",
   RevenuePoolNotProvider: "Only the pool's provider (the account that created it) may do this.",
   RevenuePoolZeroAddress: "An address that must be set is the zero address.",
@@ -1314,6 +1318,34 @@ export class RevenueClient extends ContractClient<RevenuePool> {
       () => this.contract.joinBySig(request, signature),
       "WeightChanged",
       (log, info) => ({ ...info, ...weightUpdateOf(log) }),
+    );
+  }
+
+  /**
+   * Relays many signed joins in one transaction (the pool contract's `multicall`). All or nothing: if one
+   * request is refused, the whole batch reverts with that request's error and nobody joins.
+   *
+   * @example
+   * ```ts
+   * const batch = await Promise.all(citizens.map((c) => revenue.signJoin(c.key, { poolId })));
+   * const joined = await revenue.withRunner(operator).joinBatchBySig(batch);
+   * ```
+   */
+  async joinBatchBySig(batch: readonly Signed<JoinRequest>[]): Promise<WeightChanged[]> {
+    if (batch.length === 0)
+      throw new InvalidInputError("joinBatchBySig needs at least one signed join");
+    const calls = batch.map((signed) =>
+      this.contract.interface.encodeFunctionData("joinBySig", [
+        toJoinRequest(signed.request),
+        toSignature(signed.signature),
+      ]),
+    );
+    return this.writeAll(
+      () => this.contract.multicall(calls),
+      (events, info) =>
+        events
+          .filter((e) => e.name === "WeightChanged")
+          .map((e) => ({ ...info, ...weightUpdateOf(e) })),
     );
   }
 

@@ -3,6 +3,7 @@ pragma solidity ^0.8.28;
 
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
+import {Multicall} from "@openzeppelin/contracts/utils/Multicall.sol";
 import {IConsentRegistry} from "../interfaces/IConsentRegistry.sol";
 
 /// @title ConsentRegistry
@@ -14,7 +15,10 @@ import {IConsentRegistry} from "../interfaces/IConsentRegistry.sol";
 /// active flag), so a grant writes one new slot. The categories themselves are stored once per distinct
 /// set (a consent form offered to many citizens has one set) and consents refer to the set by id.
 /// A withdraw-all increments the subject's epoch instead of touching each consent.
-contract ConsentRegistry is IConsentRegistry, EIP712 {
+///
+/// Relayers batch signed requests with OpenZeppelin's `multicall` (each call runs as if sent alone by the relayer;
+/// one refusal reverts the batch).
+contract ConsentRegistry is IConsentRegistry, EIP712, Multicall {
     /// @notice The most categories one consent may cover.
     uint256 public constant MAX_CATEGORIES = 64;
 

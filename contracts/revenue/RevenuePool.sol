@@ -5,6 +5,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
+import {Multicall} from "@openzeppelin/contracts/utils/Multicall.sol";
 import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
@@ -23,7 +24,9 @@ import {RevenueSplit} from "../libraries/RevenueSplit.sol";
 ///
 /// Nothing here has an owner: the platform's share goes to the DataLicensing platform treasury, and the lower
 /// bound of that share is the DataLicensing platform fee when the pool is created.
-contract RevenuePool is IRevenuePool, EIP712, Nonces, ReentrancyGuardTransient {
+/// Relayers batch signed joins and claims with OpenZeppelin's `multicall`, which is not payable: a batch cannot
+/// reuse one payment of native coin for several deposits.
+contract RevenuePool is IRevenuePool, EIP712, Nonces, ReentrancyGuardTransient, Multicall {
     using SafeERC20 for IERC20;
     using SafeCast for uint256;
 

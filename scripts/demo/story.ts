@@ -25,6 +25,8 @@ import {
   hashConsentReceipt,
   type CategoryRef,
   type ConsentReceipt,
+  type GrantRequest,
+  type Signed,
   type PurposeRef,
 } from "../../sdk/index.js";
 import { deploy } from "../deploy/engine.js";
@@ -65,6 +67,8 @@ export interface StoryOptions {
 }
 
 const DAY = 86_400n;
+/** Citizens whose signed requests the operator relays in one transaction. */
+const RELAY_BATCH = 25;
 const EURC_DECIMALS = 6;
 const eurc = (amount: string) => parseUnits(amount, EURC_DECIMALS);
 const fmt = (amount: bigint) => `${Number(formatUnits(amount, EURC_DECIMALS)).toFixed(2)} EURC`;
@@ -209,60 +213,66 @@ export async function tellStory(options: StoryOptions) {
   }
   preparing.stop();
 
-  // 4. Citizens sign; the operator relays: appointing the operator, then one consent per form they answer.
+  // 4. Citizens sign; the operator relays: each citizen's appointment of the operator, then the consents of
+  // RELAY_BATCH citizens at a time in one transaction.
   const relay = ConsentClient.connect(addresses.registry, cast.operator);
   const now = BigInt((await provider.getBlock("latest"))!.timestamp);
   const receipts = new Map<string, ConsentReceipt>();
-  const consentCounts = { appointed: 0, grants: 0, byForm: {} as Record<string, number> };
-  const planned = citizens.reduce(
-    (n, c) => n + forms.filter((f) => c.index % f.every === 0).length,
-    0,
-  );
-  const signing = bar("signing and relaying consents", planned + Math.ceil(options.citizens / 2));
-  for (const citizen of citizens) {
-    if (citizen.appointedOperator) {
-      const appointed = await relay.setOperatorBySig(
-        await relay.signSetOperator(citizen.key, {
+  const consentCounts = {
+    appointed: 0,
+    grants: 0,
+    batches: 0,
+    byForm: {} as Record<string, number>,
+  };
+  const signing = bar("signing and relaying consents", options.citizens);
+  for (let start = 0; start < citizens.length; start += RELAY_BATCH) {
+    const batch: Signed<GrantRequest>[] = [];
+    for (const citizen of citizens.slice(start, start + RELAY_BATCH)) {
+      if (citizen.appointedOperator) {
+        const appointed = await relay.setOperatorBySig(
+          await relay.signSetOperator(citizen.key, {
+            subject: citizen.subject,
+            operator: await address(cast.operator),
+          }),
+        );
+        gas.consents += appointed.gasUsed;
+        consentCounts.appointed += 1;
+      }
+      for (const form of forms) {
+        if (citizen.index % form.every !== 0) continue;
+        const validUntil = now + BigInt(form.days) * DAY;
+        const receipt = createConsentReceipt({
           subject: citizen.subject,
-          operator: await address(cast.operator),
-        }),
-      );
-      gas.consents += appointed.gasUsed;
-      consentCounts.appointed += 1;
-      signing.increment();
-    }
-    for (const form of forms) {
-      if (citizen.index % form.every !== 0) continue;
-      const validUntil = now + BigInt(form.days) * DAY;
-      const receipt = createConsentReceipt({
-        subject: citizen.subject,
-        controller: { address: await address(form.controller), name: form.controllerName },
-        purpose: form.purpose,
-        personalDataCategories: form.categories,
-        validUntil,
-        registry: { chainId, address: addresses.registry },
-      });
-      const granted = await relay.grantBySig(
-        await relay.signGrant(citizen.key, {
-          subject: citizen.subject,
-          grantee: await address(form.controller),
+          controller: { address: await address(form.controller), name: form.controllerName },
           purpose: form.purpose,
-          categories: form.categories,
+          personalDataCategories: form.categories,
           validUntil,
-          receiptHash: hashConsentReceipt(receipt),
-        }),
-      );
-      receipts.set(`${citizen.subject}:${form.key}`, receipt);
-      gas.consents += granted.gasUsed;
-      consentCounts.grants += 1;
-      consentCounts.byForm[form.key] = (consentCounts.byForm[form.key] ?? 0) + 1;
-      signing.increment();
+          registry: { chainId, address: addresses.registry },
+        });
+        batch.push(
+          await relay.signGrant(citizen.key, {
+            subject: citizen.subject,
+            grantee: await address(form.controller),
+            purpose: form.purpose,
+            categories: form.categories,
+            validUntil,
+            receiptHash: hashConsentReceipt(receipt),
+          }),
+        );
+        receipts.set(`${citizen.subject}:${form.key}`, receipt);
+        consentCounts.byForm[form.key] = (consentCounts.byForm[form.key] ?? 0) + 1;
+      }
     }
+    const granted = await relay.grantBatchBySig(batch);
+    gas.consents += granted[0]!.gasUsed; // one transaction for the whole batch
+    consentCounts.grants += granted.length;
+    consentCounts.batches += 1;
+    signing.increment(Math.min(RELAY_BATCH, citizens.length - start));
   }
   signing.stop();
   const smartWallets = citizens.filter((c) => c.smartWallet).length;
   say(
-    `3. ${consentCounts.grants} consents signed by ${options.citizens} citizens (${smartWallets} with smart-contract wallets), relayed by the operator; ${consentCounts.appointed} appointed it as their intermediary`,
+    `3. ${consentCounts.grants} consents signed by ${options.citizens} citizens (${smartWallets} with smart-contract wallets), relayed by the operator in ${consentCounts.batches} batches; ${consentCounts.appointed} appointed it as their intermediary`,
   );
 
   // 5. The cooperative's revenue pool: 60% to the citizens, 15% to the city, 20% to the cooperative, 5% platform.
@@ -298,20 +308,31 @@ export async function tellStory(options: StoryOptions) {
     `4. The cooperative opened revenue pool ${pool.poolId} (60% citizens, 15% city, 20% cooperative, 5% platform) and published "Mobility flows" (product ${product.productId}, ${fmt(price)} per 30 days) paying into it`,
   );
 
-  // 6. Citizens join by signature: the operator relays for those who appointed it, the cooperative for the rest.
-  const joiningPool = pools.withRunner(cast.operator);
+  // 6. Citizens join by signature, RELAY_BATCH at a time: the operator relays for those who appointed it, the
+  // cooperative for the rest.
   const joining = bar("joining the pool", options.citizens);
-  for (const citizen of citizens) {
-    const signed = await pools.signJoin(citizen.key, {
-      poolId: pool.poolId,
-      member: citizen.subject,
-    });
-    const joined = await (citizen.appointedOperator ? joiningPool : pools).joinBySig(signed);
-    gas.joins += joined.gasUsed;
-    joining.increment();
+  for (let start = 0; start < citizens.length; start += RELAY_BATCH) {
+    const chunk = citizens.slice(start, start + RELAY_BATCH);
+    for (const [relayer, members] of [
+      [pools.withRunner(cast.operator), chunk.filter((c) => c.appointedOperator)],
+      [pools, chunk.filter((c) => !c.appointedOperator)],
+    ] as const) {
+      if (members.length === 0) continue;
+      const signed = [];
+      for (const citizen of members) {
+        signed.push(
+          await pools.signJoin(citizen.key, { poolId: pool.poolId, member: citizen.subject }),
+        );
+      }
+      const joined = await relayer.joinBatchBySig(signed);
+      gas.joins += joined[0]!.gasUsed;
+    }
+    joining.increment(chunk.length);
   }
   joining.stop();
-  say(`5. ${options.citizens} citizens joined the pool by signature (weight 1 each)`);
+  say(
+    `5. ${options.citizens} citizens joined the pool by signature (weight 1 each), relayed in batches of ${RELAY_BATCH}`,
+  );
 
   // 7. Three licences, three business models; and a purpose the product does not allow.
   const buyers = [cast.mobilityDepartment, cast.sme];
@@ -560,6 +581,7 @@ export async function tellStory(options: StoryOptions) {
     smartWalletCitizens: smartWallets,
     operatorsAppointed: consentCounts.appointed,
     consentsGranted: consentCounts.grants,
+    relayBatches: consentCounts.batches,
     consentsByForm: consentCounts.byForm,
     pool: {
       poolId: pool.poolId.toString(),

@@ -151,6 +151,22 @@ export async function measureConsentRegistry(ethers: HardhatEthers): Promise<Gas
       .connect(relayer)
       .grantBySig(request, await sign(subject, "GrantRequest", request));
   }
+  const batch: string[] = [];
+  for (let i = 0; i < 25; i++) {
+    const subject = new Wallet(keccak256(toBeHex(20_000 + i, 32)));
+    const request = { ...grant, subject: subject.address as Hex };
+    batch.push(
+      registry.interface.encodeFunctionData("grantBySig", [
+        request,
+        await sign(subject, "GrantRequest", request),
+      ]),
+    );
+  }
+  results.push({
+    key: "ConsentRegistry.grantBySig.inBatchOf25",
+    gas: (await gasOf(registry.connect(relayer).multicall(batch))) / 25n,
+    note: "per consent, 25 citizens' first signed consents relayed in one multicall transaction",
+  });
   const [firstCategory] = categories;
   results.push({
     key: "ConsentRegistry.isValidBatch.1000",

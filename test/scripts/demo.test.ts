@@ -24,6 +24,7 @@ describe("demo (npm run demo)", () => {
     // every citizen answers the mobility form, every 2nd the research one, every 3rd the statistics one
     expect(summary.consentsByForm).to.deep.equal({ mobility: 24, research: 12, statistics: 8 });
     expect(summary.consentsGranted).to.equal(44);
+    expect(summary.relayBatches).to.equal(1); // 24 citizens: one batch of at most 25
 
     // Three business models, and a purchase for a purpose the product does not allow, refused readably.
     expect(summary.licences.subscription).to.equal((1_200n * EURC).toString());

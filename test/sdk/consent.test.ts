@@ -500,6 +500,39 @@ describe("ConsentClient", () => {
       );
     });
 
+    it("relays a batch of signed grants in one transaction, all or nothing", async () => {
+      const { consent, city, relayer } = await loadFixture(clientFixture);
+      const wallets = [1, 2, 3].map((i) => new Wallet(keccak256(toBeHex(3_000 + i, 32))));
+      const sign = (wallet: Wallet) =>
+        consent.signGrant(wallet, {
+          grantee: city.address,
+          purpose: "ResearchAndDevelopment",
+          categories: ["Location"],
+          validUntil: FAR_FUTURE,
+          receiptHash: RECEIPT,
+        });
+      const batch = await Promise.all(wallets.slice(0, 2).map(sign));
+      const granted = await consent.withRunner(relayer).grantBatchBySig(batch);
+      expect(granted.map((g) => g.subject)).to.deep.equal(
+        wallets.slice(0, 2).map((w) => w.address),
+      );
+      expect(new Set(granted.map((g) => g.transactionHash)).size).to.equal(1);
+      // A request already relayed makes the whole batch revert with its error: the third citizen is not granted.
+      const refused = await expectRejection(
+        consent.withRunner(relayer).grantBatchBySig([await sign(wallets[2]!), batch[0]!]),
+        ContractRevertError,
+        "ConsentRegistryInvalidNonce",
+      );
+      expect(refused.contractName).to.equal("ConsentRegistry");
+      const query = {
+        grantee: city.address,
+        purpose: "ResearchAndDevelopment",
+        category: "Location",
+      };
+      expect(await consent.isValid({ ...query, subject: wallets[2]!.address })).to.equal(false);
+      await expectRejection(consent.grantBatchBySig([]), InvalidInputError, "at least one");
+    });
+
     it("registers a category set once and returns the existing id after", async () => {
       const { consent } = await loadFixture(clientFixture);
       const first = await consent.registerCategorySet({ categories: ["Location", "Age"] });

@@ -346,6 +346,31 @@ describe("RevenueClient", () => {
       expect(provider.address).to.not.equal(operator.address);
     });
 
+    it("relays a batch of signed joins in one transaction, all or nothing", async () => {
+      const { revenue, alice, bob, carol, dave } = await loadFixture(revenueFixture);
+      const batch = await Promise.all(
+        [alice, bob, carol].map((m) => revenue.signJoin(m, { poolId: 1n })),
+      );
+      const joined = await revenue.joinBatchBySig(batch);
+      expect(joined.map((j) => [j.member, j.weight, j.change])).to.deep.equal([
+        [alice.address, 1, "joined"],
+        [bob.address, 1, "joined"],
+        [carol.address, 1, "joined"],
+      ]);
+      expect(new Set(joined.map((j) => j.transactionHash)).size).to.equal(1);
+      expect((await revenue.getPool(1n)).totalWeight).to.equal(3);
+      // One request already used: the whole batch reverts with its error, and dave does not join.
+      const again = [await revenue.signJoin(dave, { poolId: 1n }), batch[0]!];
+      const refused = await expectRejection(
+        revenue.joinBatchBySig(again),
+        ContractRevertError,
+        "InvalidAccountNonce",
+      );
+      expect(refused.args.account).to.equal(alice.address);
+      expect((await revenue.memberOf({ poolId: 1n, member: dave.address })).weight).to.equal(0);
+      await expectRejection(revenue.joinBatchBySig([]), InvalidInputError, "at least one");
+    });
+
     it("refuses a signed join relayed by a stranger, with a weight only the provider may give, replayed, expired or forged", async () => {
       const { revenue, as, consent, alice, bob, carol, operator, stranger } =
         await loadFixture(revenueFixture);
