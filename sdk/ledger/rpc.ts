@@ -1,0 +1,171 @@
+/**
+ * The JSON-RPC calls the ledger makes, over whatever provider the caller has: an EIP-1193 provider
+ * (`request({ method, params })`: Hardhat's in-process chain, a browser wallet, viem's transports), an
+ * object with `send(method, params)` (ethers' `JsonRpcProvider`, Hardhat's ethers provider), or an HTTP(S)
+ * URL, for which an ethers `JsonRpcProvider` is made.
+ *
+ * @module
+ */
+import { AbiCoder, JsonRpcProvider, Network } from "ethers";
+import { CitizenDataError } from "../errors.js";
+import type { RawLog } from "./decode.js";
+
+/** An EIP-1193 provider. */
+export interface Eip1193Provider {
+  request(args: { method: string; params?: unknown[] | object }): Promise<unknown>;
+}
+
+/** A provider with ethers' `send(method, params)`. */
+export interface SendProvider {
+  send(method: string, params: unknown[]): Promise<unknown>;
+}
+
+/** What the ledger reads the chain through. A string is an HTTP(S) JSON-RPC URL. */
+export type LedgerProvider = Eip1193Provider | SendProvider | string;
+
+/** A block's number, hash and time. */
+export interface BlockRef {
+  number: number;
+  hash: string;
+  time: number;
+}
+
+/** The RPC endpoint could not be reached or answered with an error. */
+export class RpcError extends CitizenDataError {}
+
+/**
+ * Makes an ethers `JsonRpcProvider` for `url` after asking the endpoint for its chain id once, so that a
+ * wrong URL fails at once with a clear message instead of ethers retrying network detection forever.
+ *
+ * @example
+ * ```ts
+ * const provider = await connectUrl("http://127.0.0.1:8545");
+ * ```
+ */
+export async function connectUrl(url: string): Promise<JsonRpcProvider> {
+  let chainId: bigint;
+  try {
+    const response = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
+    });
+    const body = (await response.json()) as { result?: string; error?: { message?: string } };
+    if (!body.result) throw new Error(body.error?.message ?? `HTTP ${response.status}`);
+    chainId = BigInt(body.result);
+  } catch (cause) {
+    throw new RpcError(`Cannot reach the JSON-RPC endpoint ${url}`, {
+      details: `${cause instanceof Error ? cause.message : String(cause)}. Is the node running, and is the URL right?`,
+      cause,
+    });
+  }
+  return new JsonRpcProvider(url, undefined, {
+    staticNetwork: Network.from(chainId),
+    batchStallTime: 0,
+    batchMaxCount: 100,
+  });
+}
+
+/** The ledger's view of a JSON-RPC endpoint. */
+export class Rpc {
+  private constructor(private readonly provider: Eip1193Provider | SendProvider) {}
+
+  /** Wraps a provider (a URL is connected first). */
+  static async from(provider: LedgerProvider): Promise<Rpc> {
+    if (typeof provider === "string") return new Rpc(await connectUrl(provider));
+    if (
+      !provider ||
+      (typeof (provider as Eip1193Provider).request !== "function" &&
+        typeof (provider as SendProvider).send !== "function")
+    ) {
+      throw new RpcError(
+        "The ledger needs a JSON-RPC URL, an EIP-1193 provider or an object with send(method, params)",
+      );
+    }
+    return new Rpc(provider);
+  }
+
+  /** One JSON-RPC call. */
+  async call<T>(method: string, params: unknown[]): Promise<T> {
+    const p = this.provider;
+    if (typeof (p as Eip1193Provider).request === "function") {
+      return (await (p as Eip1193Provider).request({ method, params })) as T;
+    }
+    return (await (p as SendProvider).send(method, params)) as T;
+  }
+
+  async chainId(): Promise<number> {
+    return Number(BigInt(await this.call<string>("eth_chainId", [])));
+  }
+
+  async blockNumber(): Promise<number> {
+    return Number(BigInt(await this.call<string>("eth_blockNumber", [])));
+  }
+
+  /** A block's hash and time, or `null` when the chain has no such block (it is shorter after a reorg). */
+  async block(number: number): Promise<BlockRef | null> {
+    const block = await this.call<{ hash: string; timestamp: string } | null>(
+      "eth_getBlockByNumber",
+      [`0x${number.toString(16)}`, false],
+    );
+    if (!block) return null;
+    return { number, hash: block.hash.toLowerCase(), time: Number(BigInt(block.timestamp)) };
+  }
+
+  /** Every log of `addresses` in blocks `[from, to]`. */
+  async logs(from: number, to: number, addresses: readonly string[]): Promise<RawLog[]> {
+    return await this.call<RawLog[]>("eth_getLogs", [
+      {
+        address: addresses,
+        fromBlock: `0x${from.toString(16)}`,
+        toBlock: `0x${to.toString(16)}`,
+      },
+    ]);
+  }
+
+  /**
+   * An ERC-20 token's symbol and decimals, best effort: `null` for what the token does not answer. The zero
+   * address is the chain's native coin (18 decimals).
+   */
+  async tokenMetadata(
+    address: string,
+  ): Promise<{ symbol: string | null; decimals: number | null }> {
+    if (/^0x0{40}$/i.test(address)) return { symbol: null, decimals: 18 };
+    const coder = AbiCoder.defaultAbiCoder();
+    const read = async (selector: string): Promise<string | null> => {
+      try {
+        const out = await this.call<string>("eth_call", [
+          { to: address, data: selector },
+          "latest",
+        ]);
+        return out && out !== "0x" ? out : null;
+      } catch {
+        return null;
+      }
+    };
+    const [symbolData, decimalsData] = await Promise.all([read("0x95d89b41"), read("0x313ce567")]);
+    let symbol: string | null = null;
+    if (symbolData) {
+      try {
+        symbol = coder.decode(["string"], symbolData)[0] as string;
+      } catch {
+        // bytes32 symbols (old tokens): printable characters before the first zero byte.
+        const text = Buffer.from(symbolData.slice(2, 66), "hex")
+          .toString("latin1")
+          .replace(/\0.*$/s, "");
+        symbol = /^[\x20-\x7e]+$/.test(text) ? text : null;
+      }
+      if (symbol !== null) symbol = symbol.slice(0, 32);
+    }
+    let decimals: number | null = null;
+    if (decimalsData) {
+      try {
+        const d = Number(coder.decode(["uint8"], decimalsData)[0]);
+        decimals = d <= 77 ? d : null;
+      } catch {
+        decimals = null;
+      }
+    }
+    return { symbol, decimals };
+  }
+}
