@@ -129,6 +129,8 @@ export class TestProvider implements Eip1193Provider {
   refused = 0;
   /** Refuse eth_getLogs spanning more blocks than this (like Infura's -32005). */
   maxRange = Number.MAX_SAFE_INTEGER;
+  /** Refuse the first this many eth_getLogs, whatever their range (a provider under load). */
+  refuseFirst = 0;
   /** After this many successful eth_getLogs, fail every call with a connection error. */
   failAfter = Number.MAX_SAFE_INTEGER;
   /** Drop `blockTimestamp` from logs, as nodes that do not return it. */
@@ -146,7 +148,7 @@ export class TestProvider implements Eip1193Provider {
     if (this.getLogsCalls.length >= this.failAfter) {
       throw Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
     }
-    if (to - from + 1 > this.maxRange) {
+    if (to - from + 1 > this.maxRange || this.refused < this.refuseFirst) {
       this.refused += 1;
       throw Object.assign(new Error("query returned more than 10000 results"), { code: -32005 });
     }
@@ -232,3 +234,33 @@ export async function serveRpc(
 }
 
 export { CAT_A, CATEGORIES, OTHER_PURPOSE, PURPOSE, POOL_CATEGORIES };
+
+/**
+ * A little of everything, varied by `round`: consents (one withdrawn, one withdraw-all), pool joins,
+ * deposits, a licence sale into a pool and one of the plain product, a claim.
+ */
+export async function someActivity(w: LedgerWorld, round = 0): Promise<void> {
+  const [c1, c2, c3] = w.citizens as [S, S, S];
+  const { registry, pool, licensing } = w;
+  const receipt = `0x${(round + 1).toString(16).padStart(64, "0")}`;
+  for (const citizen of [c1, c2, c3]) {
+    await registry
+      .connect(citizen)
+      .grant(w.grantee.address, PURPOSE, POOL_CATEGORIES, 2n ** 40n, receipt);
+  }
+  await registry.connect(c3).grant(w.grantee.address, OTHER_PURPOSE, [CAT_A], 2n ** 40n, receipt);
+  for (const citizen of [c1, c2]) {
+    if ((await pool.memberOf(1n, citizen.address)).weight === 0n)
+      await pool.connect(citizen).join(1n);
+  }
+  await pool.connect(w.buyers[0]!).deposit(1n, parseEther("10") + BigInt(round));
+  const buyer = w.buyers[round % w.buyers.length]!;
+  const licence = await licensing.getLicence(1n, buyer.address, PURPOSE);
+  if (licence.status === 0n) await licensing.connect(buyer).buy(1n, PURPOSE, parseEther("100"));
+  if ((await licensing.getLicence(3n, buyer.address, PURPOSE)).status === 0n) {
+    await licensing.connect(buyer).buy(3n, PURPOSE, MAX);
+  }
+  await pool.connect(c1).claim(1n, c1.address);
+  await registry.connect(c3).withdraw(c3.address, w.grantee.address, OTHER_PURPOSE);
+  await registry.connect(c2).withdrawAll(c2.address);
+}
