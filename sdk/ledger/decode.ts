@@ -82,8 +82,8 @@ function toJson(type: ParamType, value: unknown): JsonValue {
     return bits <= 48 ? Number(value as bigint) : (value as bigint).toString();
   }
   if (base === "bool") return value as boolean;
-  if (base === "address") return value as string;
-  return String(value).toLowerCase();
+  if (base === "address" || base === "string") return value as string;
+  return String(value).toLowerCase(); // bytes and bytesN: hex
 }
 
 /**

@@ -29,9 +29,11 @@ export function escapeHtml(value: unknown): string {
 
 const termName = (t: Term): string => t.label ?? t.name ?? t.id;
 const short = (address: string): string => `${address.slice(0, 6)}…${address.slice(-4)}`;
-const day = (iso: string | null): string => (iso ? iso.slice(0, 10) : "no end");
+/** A date, or "no end" for none and for a year beyond 9999 (an expiry set far in the future on purpose). */
+const day = (iso: string | null): string =>
+  iso && !iso.startsWith("+") ? iso.slice(0, 10) : "no end";
 const when = (iso: string | null): string =>
-  iso ? `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC` : "";
+  iso && !iso.startsWith("+") ? `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC` : "";
 
 /** A number good enough to draw (not to account): the amount in whole tokens. */
 function approx(amount: string, token: TokenInfo): number {
@@ -77,7 +79,7 @@ function earningsChart(points: readonly EarningPoint[], token: TokenInfo, index:
   const xTicks = [t0, t0 + (t1 - t0) / 2, t1];
   const titleId = `chart-${index}-title`;
   const descId = `chart-${index}-desc`;
-  return `<svg class="chart" viewBox="0 0 ${width} ${height}" role="img" aria-labelledby="${titleId} ${descId}" xmlns="http://www.w3.org/2000/svg">
+  return `<svg class="chart" viewBox="0 0 ${width} ${height}" role="img" aria-labelledby="${titleId} ${descId}">
   <title id="${titleId}">Your earnings in ${escapeHtml(unit)} over time</title>
   <desc id="${descId}">${escapeHtml(
     `A step line rising from 0 on ${day(first.iso)} to ${formatAmount(last.cumulative, token)} on ${day(last.iso)}, over ${points.length} payment${points.length === 1 ? "" : "s"}. The table below lists each one.`,

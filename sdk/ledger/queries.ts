@@ -666,7 +666,7 @@ export class LedgerQueries {
       const purpose = termFor(h.purpose);
       const categories = this.categoriesOf(h.category_set_id);
       const granted = h.action === "granted";
-      const what = `${purpose.name ?? purpose.id} (${categories.map((c) => c.name ?? c.id).join(", ")})`;
+      const what = `${purpose.label ?? purpose.id} (${categories.map((c) => c.label ?? c.id).join(", ")})`;
       entries.push({
         position: h.position,
         time: h.time,
@@ -675,7 +675,7 @@ export class LedgerQueries {
         txHash: tx(h.position),
         kind: granted ? "consent-granted" : "consent-withdrawn",
         summary: granted
-          ? `Consent given to ${h.grantee} for ${what}, valid until ${isoOf(h.valid_until) ?? "no end"}`
+          ? `Consent given to ${h.grantee} for ${what}, ${untilText(h.valid_until)}`
           : `Consent to ${h.grantee} for ${what} withdrawn`,
         consentId: h.consent_id,
         grantee: h.grantee,
@@ -1636,6 +1636,12 @@ export class LedgerQueries {
       monthly: [...monthly.values()].sort((a, b) => (a.month < b.month ? -1 : 1)),
     };
   }
+}
+
+/** "valid until 2027-01-31", or "with no end date" for an expiry beyond the year 9999. */
+function untilText(validUntil: number): string {
+  const iso = isoOf(validUntil);
+  return iso && !iso.startsWith("+") ? `valid until ${iso.slice(0, 10)}` : "with no end date";
 }
 
 function laterThanKnown(at: number, asOf: AsOf): string | null {
