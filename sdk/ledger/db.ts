@@ -128,7 +128,9 @@ class SqliteDb implements Db {
 export function openDatabase(location: string): Db {
   if (location !== ":memory:") mkdirSync(path.dirname(path.resolve(location)), { recursive: true });
   const db = new DatabaseSync(location);
-  db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY;");
+  db.exec(
+    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536;",
+  );
   db.aggregate("big_sum", {
     start: () => 0n,
     step: (total: bigint, value: unknown) =>

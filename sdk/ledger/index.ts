@@ -29,6 +29,7 @@ export {
   Rpc,
   RpcError,
   connectUrl,
+  HttpJsonRpc,
   type LedgerProvider,
   type Eip1193Provider,
   type SendProvider,
@@ -43,6 +44,7 @@ export {
 } from "./migrations.js";
 export {
   decodeLog,
+  decodeLogWithEthers,
   EVENT_NAMES,
   type ContractName,
   type RawLog,

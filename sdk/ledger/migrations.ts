@@ -392,6 +392,18 @@ export const DERIVED_TABLES = [
   "donations",
 ] as const;
 
+/**
+ * Indexes of derived tables that the projector itself reads through. A rebuild keeps them; every other index
+ * of a derived table serves the questions only, so a rebuild drops it, replays the events and creates it again
+ * at the end (building an index once is much cheaper than keeping it sorted through every insert).
+ */
+export const PROJECTOR_INDEXES: ReadonlySet<string> = new Set([
+  "consent_history_open",
+  "consent_history_unvoided",
+  "licence_history_open",
+  "memberships_open",
+]);
+
 /** The database was written by a newer version of the ledger reader than this one. */
 export class SchemaTooNewError extends CitizenDataError {
   constructor(found: number, known: number) {

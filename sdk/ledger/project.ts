@@ -146,16 +146,26 @@ export class Projector {
     for (const category of categories) member.run(category, id);
   }
 
+  /** Subjects' epochs seen by this projector (it is the only writer while it runs). */
+  private readonly epochs = new Map<string, number>();
+
   /** The subject's current epoch, registering the subject on first sight. */
   private subjectEpoch(subject: string, time: number): number {
-    this.db
-      .prepare(
-        "INSERT OR IGNORE INTO subjects (subject, epoch, operator, first_time) VALUES (?, 0, NULL, ?)",
-      )
-      .run(subject, time);
-    return this.db
+    const known = this.epochs.get(subject);
+    if (known !== undefined) return known;
+    const row = this.db
       .prepare("SELECT epoch FROM subjects WHERE subject = ?")
-      .get<{ epoch: number }>(subject)!.epoch;
+      .get<{ epoch: number }>(subject);
+    if (!row) {
+      this.db
+        .prepare(
+          "INSERT INTO subjects (subject, epoch, operator, first_time) VALUES (?, 0, NULL, ?)",
+        )
+        .run(subject, time);
+    }
+    const epoch = row?.epoch ?? 0;
+    this.epochs.set(subject, epoch);
+    return epoch;
   }
 
   /** Ends the open version of a consent at `time`. */
@@ -271,6 +281,7 @@ export class Projector {
     this.subjectEpoch(subject, e.time);
     const epoch = num(a, "epoch");
     this.db.prepare("UPDATE subjects SET epoch = ? WHERE subject = ?").run(epoch, subject);
+    this.epochs.set(subject, epoch);
     this.db
       .prepare(
         `INSERT INTO subject_epochs (subject, epoch, position, time, actor, via) VALUES (?, ?, ?, ?, ?, ?)`,

@@ -2,11 +2,11 @@
  * The JSON-RPC calls the ledger makes, over whatever provider the caller has: an EIP-1193 provider
  * (`request({ method, params })`: Hardhat's in-process chain, a browser wallet, viem's transports), an
  * object with `send(method, params)` (ethers' `JsonRpcProvider`, Hardhat's ethers provider), or an HTTP(S)
- * URL, for which an ethers `JsonRpcProvider` is made.
+ * URL, which is read with `fetch` ({@link HttpJsonRpc}).
  *
  * @module
  */
-import { AbiCoder, JsonRpcProvider, Network } from "ethers";
+import { AbiCoder } from "ethers";
 import { CitizenDataError } from "../errors.js";
 import type { RawLog } from "./decode.js";
 
@@ -34,36 +34,73 @@ export interface BlockRef {
 export class RpcError extends CitizenDataError {}
 
 /**
- * Makes an ethers `JsonRpcProvider` for `url` after asking the endpoint for its chain id once, so that a
- * wrong URL fails at once with a clear message instead of ethers retrying network detection forever.
+ * A JSON-RPC client over HTTP(S) with the platform's `fetch`, as an EIP-1193 provider. The ledger uses it for
+ * a URL rather than an ethers `JsonRpcProvider`, which decodes each response's UTF-8 in JavaScript: on a
+ * 16 MB `eth_getLogs` answer (20,000 logs) that took 4.6 s against 0.3 s here (measured with
+ * `npm run bench:ledger`). An ethers provider passed in still works, only slower on large ranges.
+ */
+export class HttpJsonRpc implements Eip1193Provider {
+  private nextId = 1;
+
+  constructor(
+    readonly url: string,
+    private readonly timeoutMs = 120_000,
+  ) {}
+
+  async request(args: { method: string; params?: unknown[] | object }): Promise<unknown> {
+    const response = await fetch(this.url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        jsonrpc: "2.0",
+        id: this.nextId++,
+        method: args.method,
+        params: args.params ?? [],
+      }),
+      signal: AbortSignal.timeout(this.timeoutMs),
+    });
+    if (!response.ok) {
+      const text = (await response.text()).slice(0, 500);
+      throw Object.assign(new Error(`HTTP ${response.status} ${response.statusText}: ${text}`), {
+        code: response.status,
+      });
+    }
+    const body = (await response.json()) as {
+      result?: unknown;
+      error?: { code?: number; message?: string; data?: unknown };
+    };
+    if (body.error) {
+      throw Object.assign(new Error(body.error.message ?? "JSON-RPC error"), {
+        code: body.error.code,
+        data: body.error.data,
+      });
+    }
+    return body.result;
+  }
+}
+
+/**
+ * Connects to a JSON-RPC URL: asks the endpoint for its chain id once, so that a wrong URL fails at once with
+ * a clear message, and returns an EIP-1193 provider over it.
  *
  * @example
  * ```ts
  * const provider = await connectUrl("http://127.0.0.1:8545");
  * ```
  */
-export async function connectUrl(url: string): Promise<JsonRpcProvider> {
-  let chainId: bigint;
+export async function connectUrl(url: string): Promise<HttpJsonRpc> {
+  const client = new HttpJsonRpc(url);
   try {
-    const response = await fetch(url, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
-    });
-    const body = (await response.json()) as { result?: string; error?: { message?: string } };
-    if (!body.result) throw new Error(body.error?.message ?? `HTTP ${response.status}`);
-    chainId = BigInt(body.result);
+    const chainId = await new HttpJsonRpc(url, 15_000).request({ method: "eth_chainId" });
+    if (typeof chainId !== "string")
+      throw new Error(`eth_chainId answered ${JSON.stringify(chainId)}`);
   } catch (cause) {
     throw new RpcError(`Cannot reach the JSON-RPC endpoint ${url}`, {
       details: `${cause instanceof Error ? cause.message : String(cause)}. Is the node running, and is the URL right?`,
       cause,
     });
   }
-  return new JsonRpcProvider(url, undefined, {
-    staticNetwork: Network.from(chainId),
-    batchStallTime: 0,
-    batchMaxCount: 100,
-  });
+  return client;
 }
 
 /** The ledger's view of a JSON-RPC endpoint. */

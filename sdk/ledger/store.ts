@@ -8,7 +8,13 @@ import { getAddress } from "ethers";
 import { CitizenDataError } from "../errors.js";
 import { openDatabase, type Db } from "./db.js";
 import type { ContractName, EventArgs } from "./decode.js";
-import { DERIVED_TABLES, migrate, type Migration, MIGRATIONS } from "./migrations.js";
+import {
+  DERIVED_TABLES,
+  migrate,
+  type Migration,
+  MIGRATIONS,
+  PROJECTOR_INDEXES,
+} from "./migrations.js";
 import { parseArgs, Projector, type LedgerEvent } from "./project.js";
 import type { BlockRef } from "./rpc.js";
 
@@ -274,6 +280,15 @@ export class LedgerStore {
     const started = performance.now();
     return this.db.transaction(() => {
       for (const table of DERIVED_TABLES) this.db.exec(`DELETE FROM ${table}`);
+      const tables = DERIVED_TABLES.map((t) => `'${t}'`).join(", ");
+      const queryIndexes = this.db
+        .prepare(
+          `SELECT name, sql FROM sqlite_master
+           WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (${tables}) ORDER BY name`,
+        )
+        .all<{ name: string; sql: string }>()
+        .filter((index) => !PROJECTOR_INDEXES.has(index.name));
+      for (const index of queryIndexes) this.db.exec(`DROP INDEX ${index.name}`);
       const projector = new Projector(this.db);
       let count = 0;
       for (const row of this.db
@@ -303,6 +318,7 @@ export class LedgerStore {
         });
         count += 1;
       }
+      for (const index of queryIndexes) this.db.exec(index.sql);
       return { events: count, ms: performance.now() - started };
     });
   }

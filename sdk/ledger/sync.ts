@@ -41,7 +41,9 @@ export interface SyncResult {
   rangeSize: number;
   /** A reorganisation that was undone: the last block kept and how many events were removed. */
   reorg: { lastGoodBlock: number; removedEvents: number } | null;
+  /** Wall-clock time, and how it divides: waiting for the node, decoding, storing and projecting. */
   ms: number;
+  timings: { rpcMs: number; decodeMs: number; storeMs: number };
 }
 
 /** How to sync. */
@@ -138,6 +140,18 @@ export async function syncLedger(
     rangeSize: maxRange,
     reorg,
     ms: 0,
+    timings: { rpcMs: 0, decodeMs: 0, storeMs: 0 },
+  };
+  const timed = async <T>(
+    key: keyof SyncResult["timings"],
+    work: () => Promise<T> | T,
+  ): Promise<T> => {
+    const t = performance.now();
+    try {
+      return await work();
+    } finally {
+      result.timings[key] += performance.now() - t;
+    }
   };
   let range = maxRange;
   let streak = 0;
@@ -145,12 +159,12 @@ export async function syncLedger(
     const to = Math.min(from + range - 1, target);
     // The tip's header first: if the chain reorganises while the logs are read, the stored tip hash is
     // the old one and the next sync finds the mismatch.
-    const tip = await rpc.block(to);
+    const tip = await timed("rpcMs", () => rpc.block(to));
     if (!tip) throw new LedgerSyncError(`The node has no block ${to} (its head moved back?)`);
     let logs: RawLog[];
     try {
       result.requests += 1;
-      logs = await rpc.logs(from, to, addresses);
+      logs = await timed("rpcMs", () => rpc.logs(from, to, addresses));
     } catch (error) {
       if (range > 1 && refused(error)) {
         result.refusals += 1;
@@ -163,14 +177,10 @@ export async function syncLedger(
         cause: error,
       });
     }
-    const { events, blocks, unknown } = await decodeLogs(
-      rpc,
-      chainId,
-      logs,
-      byAddress,
-      checksummed,
+    const { events, blocks, unknown } = await timed("decodeMs", () =>
+      decodeLogs(rpc, chainId, logs, byAddress, checksummed),
     );
-    const stored = store.appendRange(events, blocks, tip);
+    const stored = await timed("storeMs", () => store.appendRange(events, blocks, tip));
     result.events += stored.inserted;
     result.duplicates += stored.duplicates;
     result.unknownLogs += unknown;
@@ -191,6 +201,9 @@ export async function syncLedger(
     store.putToken(token, symbol, decimals);
   }
   result.ms = performance.now() - started;
+  for (const key of Object.keys(result.timings) as (keyof SyncResult["timings"])[]) {
+    result.timings[key] = Math.round(result.timings[key]);
+  }
   return result;
 }
 

@@ -1,7 +1,13 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 import { id, parseEther } from "ethers";
-import { LedgerReader } from "../../sdk/ledger/index.js";
+import {
+  LedgerReader,
+  decodeLog,
+  decodeLogWithEthers,
+  type ContractName,
+  type RawLog,
+} from "../../sdk/ledger/index.js";
 import { CAT_A, CAT_B, CAT_C, FAR_FUTURE, OTHER_PURPOSE, PURPOSE } from "../helpers/consent.js";
 import { DAY } from "../helpers/licensing.js";
 import { deployLedgerWorld, dumpTables, type LedgerWorld } from "../helpers/ledger.js";
@@ -453,6 +459,27 @@ describe("Ledger agrees with the contracts' views", function () {
       owed3.map((x) => x.toString()),
     );
     expect(BigInt(report3.revenue.remainder)).to.equal(await licensing.carriedRemainder(3n));
+
+    // The fast decoder the sync uses reads every log exactly as ethers does.
+    const names = new Map<string, ContractName>([
+      [w.contracts.registry.toLowerCase(), "ConsentRegistry"],
+      [w.contracts.licensing.toLowerCase(), "DataLicensing"],
+      [w.contracts.pool.toLowerCase(), "RevenuePool"],
+    ]);
+    const logs = (await provider.request({
+      method: "eth_getLogs",
+      params: [{ fromBlock: "0x0", toBlock: "latest", address: Object.values(w.contracts) }],
+    })) as RawLog[];
+    let decoded = 0;
+    for (const log of logs) {
+      const contract = names.get(log.address.toLowerCase())!;
+      const fast = decodeLog(contract, log);
+      expect(fast, `${log.transactionHash} ${log.logIndex}`).to.deep.equal(
+        decodeLogWithEthers(contract, log),
+      );
+      if (fast) decoded += 1;
+    }
+    expect(decoded).to.equal(ledger.status().counts.events);
 
     // The same events rebuilt from scratch give the same tables as the incremental sync.
     const before = dumpTables(ledger.db);
