@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { network } from "hardhat";
-import { parseEther } from "ethers";
+import { JsonRpcProvider, Network, parseEther } from "ethers";
 import {
   LedgerReader,
   LedgerSourceMismatchError,
@@ -241,7 +241,7 @@ describe("Ledger sync", function () {
     ledger.close();
   });
 
-  it("syncs over HTTP through an ethers JsonRpcProvider made from a URL", async () => {
+  it("syncs over HTTP from a URL, and through an ethers JsonRpcProvider", async () => {
     const w = await loadFixture(activeWorld);
     const server = await serveRpc(rpc);
     try {
@@ -250,6 +250,14 @@ describe("Ledger sync", function () {
       expect(server.requests()).to.be.greaterThan(3);
       expect(dumpTables(ledger.db, STATE_TABLES)).to.deep.equal(await reference(w));
       ledger.close();
+      const viaEthers = LedgerReader.open({ database: ":memory:" });
+      const ethersProvider = new JsonRpcProvider(server.url, undefined, {
+        staticNetwork: Network.from(31337),
+      });
+      await viaEthers.sync({ provider: ethersProvider, contracts: w.contracts, rangeSize: 10 });
+      expect(dumpTables(viaEthers.db, STATE_TABLES)).to.deep.equal(await reference(w));
+      ethersProvider.destroy();
+      viaEthers.close();
     } finally {
       await server.close();
     }
