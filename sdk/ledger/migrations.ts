@@ -356,6 +356,10 @@ CREATE TABLE events (
 );
 CREATE INDEX events_by_name ON events (name, position);
 CREATE INDEX events_by_block ON events (block_number);
+CREATE INDEX events_operator_set ON events (json_extract(args, '$.subject'))
+  WHERE name = 'OperatorSet';
+CREATE INDEX events_weight_changed ON events (json_extract(args, '$.member'))
+  WHERE name = 'WeightChanged';
 CREATE TABLE tokens (
   address TEXT PRIMARY KEY,
   symbol TEXT,

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { InvalidInputError } from "../errors.js";
 import type { Db } from "./db.js";
 import {
   exportTable,
@@ -147,7 +148,9 @@ export class LedgerReader {
     if (format === "json") return toJson(answer);
     if (format === "csv") return toCsv(answerRows(answer));
     if (answer.question !== "citizen-report") {
-      throw new Error(`HTML is made for the citizen's report only, not for ${answer.question}`);
+      throw new InvalidInputError(
+        `HTML is made for the citizen's report only, not for ${answer.question}`,
+      );
     }
     return citizenReportHtml(answer);
   }
