@@ -14,7 +14,7 @@
  * @module
  */
 import { getAddress } from "ethers";
-import { CitizenDataError } from "../errors.js";
+import { CitizenDataError, InvalidInputError } from "../errors.js";
 import { decodeLog, type ContractName, type RawLog } from "./decode.js";
 import { positionOf } from "./project.js";
 import { Rpc, type BlockRef } from "./rpc.js";
@@ -97,6 +97,18 @@ export async function syncLedger(
   options: SyncOptions = {},
 ): Promise<SyncResult> {
   const started = performance.now();
+  for (const key of ["startBlock", "toBlock", "confirmations", "rangeSize"] as const) {
+    const value = options[key];
+    if (
+      value !== undefined &&
+      (!Number.isSafeInteger(value) || value < (key === "rangeSize" ? 1 : 0))
+    ) {
+      throw new InvalidInputError(
+        `${key} must be a whole number${key === "rangeSize" ? " of at least 1" : ", 0 or more"}`,
+        { details: `got ${String(value)}` },
+      );
+    }
+  }
   const chainId = await rpc.chainId();
   const existing = store.state();
   const contracts = options.contracts ?? existing?.contracts;
@@ -178,7 +190,7 @@ export async function syncLedger(
       });
     }
     const { events, blocks, unknown } = await timed("decodeMs", () =>
-      decodeLogs(rpc, chainId, logs, byAddress, checksummed),
+      decodeLogs(rpc, chainId, logs, byAddress, checksummed, tip),
     );
     const stored = await timed("storeMs", () => store.appendRange(events, blocks, tip));
     result.events += stored.inserted;
@@ -214,13 +226,20 @@ async function decodeLogs(
   logs: readonly RawLog[],
   byAddress: ReadonlyMap<string, ContractName>,
   checksummed: ReadonlyMap<string, string>,
+  tip: BlockRef,
 ): Promise<{ events: StoredEvent[]; blocks: BlockRef[]; unknown: number }> {
   const blocks = new Map<number, BlockRef>();
   const missingTime = new Set<number>();
+  const changed = (number: number) =>
+    new LedgerSyncError(`Block ${number} changed while its logs were read (a reorg); sync again`);
   for (const log of logs) {
     const number = Number(BigInt(log.blockNumber));
-    if (!blocks.has(number)) {
-      const hash = log.blockHash.toLowerCase();
+    const hash = log.blockHash.toLowerCase();
+    const known = blocks.get(number);
+    // Every log of a block names the same block, and the range's last block is the one read before.
+    if (known ? known.hash !== hash : number === tip.number && hash !== tip.hash)
+      throw changed(number);
+    if (!known) {
       if (log.blockTimestamp !== undefined) {
         blocks.set(number, { number, hash, time: Number(BigInt(log.blockTimestamp)) });
       } else {
@@ -234,11 +253,7 @@ async function decodeLogs(
   for (const block of fetched) {
     if (!block) throw new LedgerSyncError("A block vanished while its logs were read (a reorg?)");
     const known = blocks.get(block.number)!;
-    if (known.hash !== block.hash) {
-      throw new LedgerSyncError(
-        `Block ${block.number} changed while its logs were read (a reorg); sync again`,
-      );
-    }
+    if (known.hash !== block.hash) throw changed(block.number);
     known.time = block.time;
   }
 

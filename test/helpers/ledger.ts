@@ -135,6 +135,8 @@ export class TestProvider implements Eip1193Provider {
   failAfter = Number.MAX_SAFE_INTEGER;
   /** Drop `blockTimestamp` from logs, as nodes that do not return it. */
   stripTimestamps = false;
+  /** Report the logs of each range's last block under another block hash, as if it was replaced meanwhile. */
+  replaceLastBlock = false;
   blockCalls = 0;
 
   constructor(private readonly inner: Eip1193Provider) {}
@@ -153,7 +155,14 @@ export class TestProvider implements Eip1193Provider {
       throw Object.assign(new Error("query returned more than 10000 results"), { code: -32005 });
     }
     this.getLogsCalls.push({ from, to });
-    const logs = (await this.inner.request(args)) as Record<string, unknown>[];
+    let logs = (await this.inner.request(args)) as Record<string, unknown>[];
+    if (this.replaceLastBlock) {
+      logs = logs.map((log) =>
+        Number(BigInt(log.blockNumber as string)) === to
+          ? { ...log, blockHash: `0x${"99".repeat(32)}` }
+          : log,
+      );
+    }
     return this.stripTimestamps ? logs.map(({ blockTimestamp: _drop, ...rest }) => rest) : logs;
   }
 }

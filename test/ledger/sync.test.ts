@@ -15,6 +15,7 @@ import {
   type Eip1193Provider,
   type Migration,
 } from "../../sdk/ledger/index.js";
+import { InvalidInputError } from "../../sdk/index.js";
 import { PURPOSE } from "../helpers/consent.js";
 import { expectRejection } from "../helpers/expect.js";
 import {
@@ -310,6 +311,46 @@ describe("Ledger sync", function () {
     // Nothing else changes on a later sync.
     const again = await ledger.sync({ provider: rpc });
     expect(again.reorg).to.equal(null);
+    ledger.close();
+  });
+
+  it("stops, keeping what it read, when a block changes while its logs are read", async () => {
+    const w = await loadFixture(activeWorld);
+    const shifty = new TestProvider(rpc);
+    shifty.replaceLastBlock = true;
+    const ledger = LedgerReader.open({ database: ":memory:" });
+    const tip = await head();
+    await expectRejection(
+      ledger.sync({ provider: shifty, contracts: w.contracts }),
+      LedgerSyncError,
+      `Block ${tip} changed while its logs were read (a reorg); sync again`,
+    );
+    expect(ledger.status().source!.lastBlock).to.equal(null);
+    await ledger.sync({ provider: rpc });
+    expect(dumpTables(ledger.db, STATE_TABLES)).to.deep.equal(await reference(w));
+    ledger.close();
+  });
+
+  it("refuses options that are not whole numbers in range", async () => {
+    const w = await loadFixture(activeWorld);
+    const ledger = LedgerReader.open({ database: ":memory:" });
+    const sync = (options: Record<string, number>) =>
+      ledger.sync({ provider: rpc, contracts: w.contracts, ...options });
+    await expectRejection(
+      sync({ confirmations: -1 }),
+      InvalidInputError,
+      "confirmations must be a whole number, 0 or more",
+    );
+    await expectRejection(
+      sync({ rangeSize: 0 }),
+      InvalidInputError,
+      "rangeSize must be a whole number of at least 1",
+    );
+    await expectRejection(
+      sync({ startBlock: 1.5 }),
+      InvalidInputError,
+      "startBlock must be a whole number",
+    );
     ledger.close();
   });
 
