@@ -37,6 +37,9 @@ const COMMON = `Common options:
   --out FILE       write the answer there instead of to standard output
   -h, --help       this help`;
 
+/** The common options of commands that write no answer (sync, status, rebuild). */
+const COMMON_PLAIN = COMMON.replace(/\n  --format F[^\n]*/, "");
+
 const USAGE = `Usage: npm run ledger -- <command> [options]
 
 The ledger reader: reads the ConsentRegistry's, DataLicensing's and RevenuePool's events into an embedded
@@ -132,8 +135,9 @@ resume where the last one stopped.
   --range N            blocks per eth_getLogs at most (default 5000; halved when refused)
   --follow             keep syncing every --interval seconds (default 12) until stopped
   --interval SECONDS
+  --format json        print each sync's result as JSON (default: a short summary)
 
-${COMMON}`,
+${COMMON_PLAIN}`,
     options: {
       rpc: { type: "string" },
       deployment: { type: "string" },
@@ -236,7 +240,7 @@ ${COMMON}`,
 
   status: {
     summary: "what the database holds",
-    usage: `Usage: npm run ledger -- status [--db FILE]\n\n${COMMON}`,
+    usage: `Usage: npm run ledger -- status [--db FILE]\n\n${COMMON_PLAIN}`,
     options: {},
     async run(reader, _v, out) {
       await out.write(JSON.stringify(reader().status(), null, 2) + "\n");
@@ -409,7 +413,7 @@ ${COMMON}`,
 
   rebuild: {
     summary: "recompute the derived tables",
-    usage: `Usage: npm run ledger -- rebuild [--db FILE]\n\n${COMMON}`,
+    usage: `Usage: npm run ledger -- rebuild [--db FILE]\n\n${COMMON_PLAIN}`,
     options: {},
     async run(reader, _v, out) {
       const { events, ms } = reader().rebuild();
