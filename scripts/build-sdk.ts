@@ -3,7 +3,7 @@
  * `prepack`), after `npm run build` has compiled the contracts, TypeChain bindings and sdk/generated/abis.ts:
  *
  *   dist/sdk/             the SDK as JavaScript with .d.ts declarations
- *   dist/typechain-types/ the TypeChain bindings the SDK uses (ConsentRegistry, DataLicensing; no mocks)
+ *   dist/typechain-types/ the TypeChain bindings the SDK uses (the three contracts and their interfaces; no mocks)
  *   dist/deployments/     the address books of deployments/, except those of local chains
  *
  *   npx tsx scripts/build-sdk.ts [--deployments DIR] [--out DIR]
