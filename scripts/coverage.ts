@@ -10,42 +10,31 @@
  *
  * Writes coverage/lcov.info and coverage/html/ (Hardhat), and coverage/summary.json (this script).
  */
-import { spawn } from "node:child_process";
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { stripVTControlCharacters } from "node:util";
 import {
   checkCoverage,
   formatLines,
   formatPercent,
   parseLcov,
   parseStatementTable,
-} from "./checks/coverage.js";
+} from "./lib/coverage.js";
+import { run } from "./lib/run.js";
 
 const THRESHOLD = 95;
 const GAS_TESTS = "gas budgets";
 const LCOV = path.join("coverage", "lcov.info");
 const SUMMARY = path.join("coverage", "summary.json");
 
-/** Runs `hardhat test` with coverage, echoing its output, and returns its exit code and output. */
-function runTests(extraArgs: string[]): Promise<{ code: number; output: string }> {
-  const args = ["test", "--coverage", "--test-profile", "coverage", "--grep-exclude", GAS_TESTS];
-  const child = spawn("hardhat", [...args, ...extraArgs], {
-    stdio: ["inherit", "pipe", "inherit"],
-    env: process.stdout.isTTY ? { ...process.env, FORCE_COLOR: "1" } : process.env,
-  });
-  let output = "";
-  child.stdout.on("data", (chunk: Buffer) => {
-    process.stdout.write(chunk);
-    output += chunk.toString("utf8");
-  });
-  return new Promise((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code: code ?? 1, output }));
-  });
-}
-
-const { code, output } = await runTests(process.argv.slice(2));
+const { code, output } = await run("hardhat", [
+  "test",
+  "--coverage",
+  "--test-profile",
+  "coverage",
+  "--grep-exclude",
+  GAS_TESTS,
+  ...process.argv.slice(2),
+]);
 if (code !== 0) {
   console.error(`\nCoverage pass: the tests failed (hardhat test exited with ${code}).`);
   process.exit(code);
@@ -53,7 +42,7 @@ if (code !== 0) {
 
 const result = checkCoverage(
   parseLcov(await readFile(LCOV, "utf8")),
-  parseStatementTable(stripVTControlCharacters(output)),
+  parseStatementTable(output),
   THRESHOLD,
 );
 await writeFile(SUMMARY, `${JSON.stringify(result, null, 2)}\n`);

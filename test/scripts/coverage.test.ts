@@ -4,7 +4,7 @@ import {
   formatLines,
   parseLcov,
   parseStatementTable,
-} from "../../scripts/checks/coverage.js";
+} from "../../scripts/lib/coverage.js";
 
 // Shaped as Hardhat 3 writes coverage/lcov.info and prints its coverage table.
 const LCOV = `TN:
@@ -42,7 +42,7 @@ const TABLE = `
 ╚══════════════════════════════════════════╝
 `;
 
-describe("coverage check (scripts/checks/coverage.ts)", () => {
+describe("coverage check (scripts/lib/coverage.ts)", () => {
   it("reads lines found, hit and never executed from lcov", () => {
     const registry = parseLcov(LCOV).get("contracts/consent/ConsentRegistry.sol");
     expect(registry).to.deep.equal({ found: 6, hit: 3, uncovered: [12, 13, 20] });
