@@ -1169,6 +1169,21 @@ describe("DataLicensing", () => {
       expect(await licensing.isLicensed(1, buyer.address, RESEARCH)).to.equal(true);
     });
 
+    it("cannot revoke a licence its licensee cancelled first, so that licensee may buy again (a known limit, docs/SECURITY.md)", async () => {
+      const { licensing, provider, buyer } = await loadFixture(deployFixture);
+      await licensing.connect(buyer).buy(1, RESEARCH, PRICE);
+      await licensing.connect(buyer).cancel(1, RESEARCH); // for instance ahead of a revocation it saw coming
+      await expect(
+        licensing.connect(provider).revoke(1, buyer.address, RESEARCH, "breach", TERMS, 0n),
+      )
+        .to.be.revertedWithCustomError(licensing, "DataLicensingNoActiveLicence")
+        .withArgs(await licensing.licenceIdOf(1, buyer.address, RESEARCH));
+      await expect(licensing.connect(buyer).buy(1, RESEARCH, PRICE)).to.emit(
+        licensing,
+        "LicenceIssued",
+      );
+    });
+
     it("reverts for a licence that is not active", async () => {
       const { licensing, provider, buyer } = await loadFixture(deployFixture);
       await expect(licensing.connect(provider).revoke(1, buyer.address, RESEARCH, "", TERMS, 0n))
