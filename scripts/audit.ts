@@ -7,7 +7,7 @@
  *   types and format    tsc --noEmit (strict), prettier --check
  *   tests + coverage    every test on instrumented contracts; each contract file >= 95% of lines
  *                       and statements (npm run coverage)
- *   gas                 the tests titled "gas budgets" on the real bytecode: no operation dearer
+ *   gas                 the tests titled "gas budget…" on the real bytecode: no operation dearer
  *                       than reports/gas-snapshot.json, every target met
  *   fuzz + invariants   the Solidity tests with the `audit` profile's long campaigns
  *
@@ -18,8 +18,7 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { AUDIT_CAMPAIGNS } from "../hardhat.config.js";
 import { readSnapshot } from "./gas/snapshot.js";
-import type { CoverageResult } from "./lib/coverage.js";
-import { formatPercent } from "./lib/coverage.js";
+import { GAS_TESTS, formatPercent, type CoverageResult } from "./lib/coverage.js";
 import { run, type RunResult } from "./lib/run.js";
 
 interface Step {
@@ -75,7 +74,7 @@ const steps: Step[] = [
   },
   {
     name: "gas",
-    commands: [["hardhat", "test", "mocha", "--grep", "gas budgets"]],
+    commands: [["hardhat", "test", "mocha", "--grep", GAS_TESTS]],
     figures: async (output) => {
       const operations = Object.keys(await readSnapshot()).length;
       const cheaper = output.includes("cheaper than the snapshot")

@@ -6,6 +6,14 @@
  * no field for them), so both are read: lines from the lcov file, statements from the printed table.
  */
 
+/**
+ * The tests that must run on the real bytecode because they measure gas: those whose title (describe
+ * or it) contains "gas budget". A regular expression, as Hardhat's `--grep` and `--grep-exclude`
+ * take it for mocha titles and Solidity test names. The coverage pass leaves these tests out, since
+ * instrumented contracts cost more gas; the plain pass of `npm test` and the audit run them.
+ */
+export const GAS_TESTS = "gas budget";
+
 /** Line coverage of one file, from lcov. */
 export interface LineCoverage {
   /** Lines with executable code (lcov `LF`). */

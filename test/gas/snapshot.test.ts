@@ -12,7 +12,7 @@ import type { GasMeasurement } from "../../scripts/gas/types.js";
 
 const { ethers } = await network.create();
 
-// The title holds "gas budgets": the coverage pass (scripts/coverage.ts) leaves these tests out,
+// The title contains "gas budget": the coverage pass (scripts/coverage.ts) leaves these tests out,
 // since instrumented contracts cost more gas. `npm test`'s plain pass runs them on the real bytecode.
 describe("gas budgets: the committed snapshot (reports/gas-snapshot.json)", () => {
   let measurements: GasMeasurement[];
@@ -22,7 +22,7 @@ describe("gas budgets: the committed snapshot (reports/gas-snapshot.json)", () =
     if (hre.globalOptions.coverage) {
       throw new Error(
         "gas is measured on the real bytecode, not on contracts instrumented for coverage: " +
-          'run without --coverage, or leave these tests out with --grep-exclude "gas budgets"',
+          'run without --coverage, or leave these tests out with --grep-exclude "gas budget"',
       );
     }
     this.timeout(120_000);
