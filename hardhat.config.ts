@@ -56,8 +56,8 @@ export default defineConfig({
         // and the plain pass of `npm test` runs them at full length.
         coverage: { fuzz: { runs: 32 }, invariant: { runs: 16, depth: 50 } },
         // `npm run audit`: long campaigns (Foundry's invariant defaults, 20 times the fuzz inputs),
-        // about 9 minutes on two busy cores. Override with AUDIT_FUZZ_RUNS, AUDIT_INVARIANT_RUNS
-        // and AUDIT_INVARIANT_DEPTH.
+        // 11 minutes on two cores shared with other test runs. Override with AUDIT_FUZZ_RUNS,
+        // AUDIT_INVARIANT_RUNS and AUDIT_INVARIANT_DEPTH.
         audit: {
           fuzz: { runs: AUDIT_CAMPAIGNS.fuzzRuns },
           invariant: { runs: AUDIT_CAMPAIGNS.invariantRuns, depth: AUDIT_CAMPAIGNS.invariantDepth },
