@@ -6,19 +6,12 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { network } from "hardhat";
-import { measureConsentRegistry } from "./gas/consent.js";
-import { measureDataLicensing } from "./gas/licensing.js";
-import { measureRevenuePool } from "./gas/revenue.js";
-import type { GasMeasurement } from "./gas/types.js";
+import { measureAll } from "./gas/measure.js";
 
 const REPORT = path.join("reports", "gas.json");
 
 const { ethers } = await network.create();
-const measurements: GasMeasurement[] = [
-  ...(await measureConsentRegistry(ethers)),
-  ...(await measureDataLicensing(ethers)),
-  ...(await measureRevenuePool(ethers)),
-];
+const measurements = await measureAll(ethers);
 
 const rows = measurements.map((m) => ({
   operation: m.key,

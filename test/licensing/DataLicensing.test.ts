@@ -14,6 +14,7 @@ import {
   signPermit,
   type OfferStruct,
 } from "../helpers/licensing.js";
+import { malleate } from "../helpers/consent.js";
 
 const { ethers, networkHelpers } = await network.create();
 const { loadFixture, time } = networkHelpers;
@@ -258,6 +259,15 @@ describe("DataLicensing", () => {
       await expect(
         licensing.connect(provider).publish({ ...params, purposes: [ethers.ZeroHash] }),
       ).to.be.revertedWithCustomError(licensing, "DataLicensingInvalidPurposes");
+    });
+
+    it("counts a purpose listed twice once", async () => {
+      const { licensing, provider, base } = await loadFixture(deployFixture);
+      const params = { ...base, price: 1n, period: 0n, renewable: false };
+      await licensing.connect(provider).publish({ ...params, purposes: [RESEARCH, RESEARCH] });
+      const [product] = await licensing.getProduct(5);
+      expect(product.purposeCount).to.equal(1n);
+      expect(await licensing.isPurposeAllowed(5, RESEARCH)).to.equal(true);
     });
 
     it("reverts without a terms hash or a consent grantee", async () => {
@@ -806,6 +816,83 @@ describe("DataLicensing", () => {
       );
       expect((await f.licensing.getParties(2)).provider).to.equal(walletAddress);
     });
+
+    it("refuses an offer while the provider's ERC-1271 wallet refuses its signature, and accepts it once the wallet accepts again", async () => {
+      const f = await loadFixture(deployFixture);
+      const wallet = await ethers.deployContract("MockSmartWallet", [f.provider.address]);
+      const walletAddress = await wallet.getAddress();
+      const call = (data: string) => wallet.connect(f.provider).execute(f.address, data);
+      await call(
+        f.licensing.interface.encodeFunctionData("registerParties", [
+          f.city.address,
+          f.pool.address,
+        ]),
+      );
+      await call(
+        f.licensing.interface.encodeFunctionData("publish", [
+          { ...f.base, partiesId: 2, price: 1n, period: 0n, renewable: false },
+        ]),
+      );
+      const offer = await offerFor(f, { productId: 5n, price: 1n });
+      const signature = await signOffer(f.provider, f.licensing, offer);
+
+      await wallet.connect(f.provider).setAccepting(false);
+      await expect(f.licensing.connect(f.buyer).acceptOffer(offer, signature))
+        .to.be.revertedWithCustomError(f.licensing, "DataLicensingInvalidOfferSignature")
+        .withArgs(walletAddress);
+      expect(await f.licensing.isOfferUsed(await f.licensing.offerHash(offer))).to.equal(false);
+
+      await wallet.connect(f.provider).setAccepting(true);
+      await expect(f.licensing.connect(f.buyer).acceptOffer(offer, signature)).to.emit(
+        f.licensing,
+        "LicenceIssued",
+      );
+    });
+
+    it("reverts when given the malleable (high-s) twin of the provider's signature", async () => {
+      const f = await loadFixture(deployFixture);
+      const offer = await offerFor(f);
+      const signature = await signOffer(f.provider, f.licensing, offer);
+      await expect(f.licensing.connect(f.buyer).acceptOffer(offer, malleate(signature)))
+        .to.be.revertedWithCustomError(f.licensing, "DataLicensingInvalidOfferSignature")
+        .withArgs(f.provider.address);
+      await expect(f.licensing.connect(f.buyer).acceptOffer(offer, signature)).to.emit(
+        f.licensing,
+        "LicenceIssued",
+      );
+    });
+
+    it("reverts an offer signed for another licensing contract on the same chain", async () => {
+      const f = await loadFixture(deployFixture);
+      const other = await ethers.deployContract("DataLicensing", [
+        f.owner.address,
+        f.treasury.address,
+        FEE_BPS,
+      ]);
+      const offer = await offerFor(f);
+      const signature = await signOffer(f.provider, f.licensing, offer, {
+        verifyingContract: await other.getAddress(),
+      });
+      await expect(f.licensing.connect(f.buyer).acceptOffer(offer, signature))
+        .to.be.revertedWithCustomError(f.licensing, "DataLicensingInvalidOfferSignature")
+        .withArgs(f.provider.address);
+    });
+
+    it("reverts cancelling an offer already accepted, or already cancelled", async () => {
+      const f = await loadFixture(deployFixture);
+      const accepted = await offerFor(f);
+      await f.licensing
+        .connect(f.buyer)
+        .acceptOffer(accepted, await signOffer(f.provider, f.licensing, accepted));
+      await expect(f.licensing.connect(f.provider).cancelOffer(accepted))
+        .to.be.revertedWithCustomError(f.licensing, "DataLicensingOfferUsed")
+        .withArgs(await f.licensing.offerHash(accepted));
+      const cancelled = await offerFor(f, { nonce: 2n });
+      await f.licensing.connect(f.provider).cancelOffer(cancelled);
+      await expect(f.licensing.connect(f.provider).cancelOffer(cancelled))
+        .to.be.revertedWithCustomError(f.licensing, "DataLicensingOfferUsed")
+        .withArgs(await f.licensing.offerHash(cancelled));
+    });
   });
 
   describe("public interest", () => {
@@ -933,6 +1020,17 @@ describe("DataLicensing", () => {
         licensing.connect(buyer).buyWithPermit(1, RESEARCH, PRICE, deadline, v, r, s),
       ).to.be.revertedWithCustomError(token, "ERC20InsufficientAllowance");
     });
+
+    it("reverts with the token's error when the permit's deadline has passed and nothing is approved", async () => {
+      const { licensing, token, address, buyer } = await loadFixture(deployFixture);
+      await token.connect(buyer).approve(address, 0n);
+      const deadline = (await now()) - 1n;
+      const { v, r, s } = await signPermit(buyer, token, address, PRICE, deadline);
+      await expect(
+        licensing.connect(buyer).buyWithPermit(1, RESEARCH, PRICE, deadline, v, r, s),
+      ).to.be.revertedWithCustomError(token, "ERC20InsufficientAllowance");
+      expect(await licensing.isLicensed(1, buyer.address, RESEARCH)).to.equal(false);
+    });
   });
 
   describe("cancel", () => {
@@ -1058,6 +1156,34 @@ describe("DataLicensing", () => {
       )
         .to.be.revertedWithCustomError(licensing, "DataLicensingUnexpectedValue")
         .withArgs(1n);
+    });
+
+    it("reverts coin sent with a refund in the product's ERC-20", async () => {
+      const { licensing, provider, buyer } = await loadFixture(deployFixture);
+      await licensing.connect(buyer).buy(1, RESEARCH, PRICE);
+      await expect(
+        licensing
+          .connect(provider)
+          .revoke(1, buyer.address, RESEARCH, "", TERMS, 5n, { value: 5n }),
+      )
+        .to.be.revertedWithCustomError(licensing, "DataLicensingUnexpectedValue")
+        .withArgs(5n);
+      expect(await licensing.isLicensed(1, buyer.address, RESEARCH)).to.equal(true);
+    });
+
+    it("cannot revoke a licence its licensee cancelled first, so that licensee may buy again (a known limit, docs/SECURITY.md)", async () => {
+      const { licensing, provider, buyer } = await loadFixture(deployFixture);
+      await licensing.connect(buyer).buy(1, RESEARCH, PRICE);
+      await licensing.connect(buyer).cancel(1, RESEARCH); // for instance ahead of a revocation it saw coming
+      await expect(
+        licensing.connect(provider).revoke(1, buyer.address, RESEARCH, "breach", TERMS, 0n),
+      )
+        .to.be.revertedWithCustomError(licensing, "DataLicensingNoActiveLicence")
+        .withArgs(await licensing.licenceIdOf(1, buyer.address, RESEARCH));
+      await expect(licensing.connect(buyer).buy(1, RESEARCH, PRICE)).to.emit(
+        licensing,
+        "LicenceIssued",
+      );
     });
 
     it("reverts for a licence that is not active", async () => {
@@ -1247,6 +1373,94 @@ describe("DataLicensing", () => {
       await expect(
         ethers.deployContract("DataLicensing", [owner.address, ethers.ZeroAddress, 0]),
       ).to.be.revertedWithCustomError(factory, "DataLicensingZeroAddress");
+    });
+  });
+
+  describe("zero and extreme values, self-dealing", () => {
+    it("sells a product priced at zero: no token moves, nothing is credited, the licence is issued", async () => {
+      const { licensing, token, address, provider, buyer, base } = await loadFixture(deployFixture);
+      await licensing
+        .connect(provider)
+        .publish({ ...base, price: 0n, period: 30n * DAY, renewable: true });
+      const at = (await now()) + 10n;
+      await time.setNextBlockTimestamp(at);
+      const tx = licensing.connect(buyer).buy(5, RESEARCH, 0n);
+      await expect(tx)
+        .to.emit(licensing, "LicenceIssued")
+        .withArgs(5n, buyer.address, RESEARCH, MODEL.Purchase, 1n, at + 30n * DAY, [
+          0n,
+          0n,
+          0n,
+          0n,
+          0n,
+        ]);
+      await expect(tx).to.changeTokenBalances(ethers, token, [buyer, address], [0n, 0n]);
+      expect(await licensing.owed(5)).to.deep.equal([0n, 0n, 0n, 0n]);
+      expect(await licensing.isLicensed(5, buyer.address, RESEARCH)).to.equal(true);
+    });
+
+    it("sells at the largest price a uint96 holds, crediting every party its exact share", async () => {
+      const { licensing, token, address, provider, buyer, base } = await loadFixture(deployFixture);
+      const maxPrice = 2n ** 96n - 1n;
+      await licensing
+        .connect(provider)
+        .publish({ ...base, price: maxPrice, period: 0n, renewable: false });
+      await token.mint(buyer.address, maxPrice);
+      const tx = licensing.connect(buyer).buy(5, RESEARCH, maxPrice);
+      await expect(tx)
+        .to.emit(licensing, "LicenceIssued")
+        .withArgs(
+          5n,
+          buyer.address,
+          RESEARCH,
+          MODEL.Purchase,
+          1n,
+          MAX_UINT64,
+          expectedSale(maxPrice),
+        );
+      await expect(tx).to.changeTokenBalances(
+        ethers,
+        token,
+        [buyer, address],
+        [-maxPrice, maxPrice],
+      );
+      const [, fee, cityShare, providerShare, contributors] = expectedSale(maxPrice);
+      expect(await licensing.owed(5)).to.deep.equal([fee, cityShare, providerShare, contributors]);
+      expect(
+        fee + cityShare + providerShare + contributors + (await licensing.carriedRemainder(5)),
+      ).to.equal(maxPrice);
+    });
+
+    it("refuses a sale whose licence would end beyond the 64-bit expiry, taking nothing", async () => {
+      const { licensing, token, provider, buyer, base } = await loadFixture(deployFixture);
+      await licensing
+        .connect(provider)
+        .publish({ ...base, price: PRICE, period: MAX_UINT64, renewable: false });
+      const at = (await now()) + 10n;
+      await time.setNextBlockTimestamp(at);
+      const balance = await token.balanceOf(buyer.address);
+      await expect(licensing.connect(buyer).buy(5, RESEARCH, PRICE))
+        .to.be.revertedWithCustomError(licensing, "SafeCastOverflowedUintDowncast")
+        .withArgs(64n, at + MAX_UINT64);
+      expect(await token.balanceOf(buyer.address)).to.equal(balance);
+      expect(await licensing.isLicensed(5, buyer.address, RESEARCH)).to.equal(false);
+    });
+
+    it("lets a provider license its own product only by paying the platform, the city and the contributors their shares", async () => {
+      const { licensing, token, address, provider } = await loadFixture(deployFixture);
+      const tx = licensing.connect(provider).buy(1, RESEARCH, PRICE);
+      await expect(tx).to.changeTokenBalances(ethers, token, [provider, address], [-PRICE, PRICE]);
+      const [, fee, cityShare, providerShare, contributors] = expectedSale(PRICE);
+      expect(await licensing.owed(1)).to.deep.equal([fee, cityShare, providerShare, contributors]);
+      await expect(licensing.withdraw(1, ROLE.Provider)).to.changeTokenBalances(
+        ethers,
+        token,
+        [provider],
+        [providerShare],
+      );
+      // What the provider cannot get back is exactly what the others are owed.
+      expect(PRICE - providerShare).to.equal(fee + cityShare + contributors);
+      expect(await licensing.owed(1)).to.deep.equal([fee, cityShare, 0n, contributors]);
     });
   });
 

@@ -57,7 +57,8 @@ const versionOf = async (name: string): Promise<string> =>
 
 /** A consumer's check of the package: its entry points resolve, and the ABIs keep their literal types. */
 const CHECK_SCRIPT = `import type { ContractFunctionName } from "viem";
-import { ConsentClient, DEFAULT_DEPLOYMENTS_DIRECTORY, DeploymentNotFoundError, loadDeployment, purposeId } from "citizen-data-ledger";
+import { ConsentClient, DEFAULT_DEPLOYMENTS_DIRECTORY, DeploymentNotFoundError, RevenueClient, loadDeployment, purposeId } from "citizen-data-ledger";
+import { LedgerReader } from "citizen-data-ledger/ledger";
 import { abis, dataLicensingAbi } from "citizen-data-ledger/abis";
 
 // The ABIs are typed as const: a function name they lack does not compile.
@@ -73,6 +74,8 @@ try {
 }
 console.log(JSON.stringify({
   connect: typeof ConsentClient.connect,
+  revenue: typeof RevenueClient.connect,
+  ledger: typeof LedgerReader,
   purpose: purposeId("ResearchAndDevelopment"),
   contracts: Object.keys(abis),
   view,
@@ -201,8 +204,14 @@ describe("the SDK as an npm package", function () {
     });
     expect(check.status, check.stderr).to.equal(0);
     const checked = JSON.parse(check.stdout) as Record<string, unknown>;
-    expect(checked).to.include({ connect: "function", view: "isLicensed", bogus: "notAFunction" });
-    expect(checked.contracts).to.include.members(["ConsentRegistry", "DataLicensing"]);
+    expect(checked).to.include({
+      connect: "function",
+      revenue: "function",
+      ledger: "function",
+      view: "isLicensed",
+      bogus: "notAFunction",
+    });
+    expect(checked.contracts).to.include.members(["ConsentRegistry", "DataLicensing", "RevenuePool"]);
     expect(checked.notFound).to.equal("No deployment of the contracts is known for chain 31337");
     expect(checked.deployments).to.equal(
       path.join(

@@ -1047,6 +1047,19 @@ describe("RevenuePool", () => {
         .withArgs(poolAddress);
     });
 
+    it("sells a pool product priced at zero without touching the pool", async () => {
+      const { licensing, pool, provider, buyer, product, token, poolAddress } =
+        await loadFixture(deployFixture);
+      await licensing.connect(provider).publish({ ...product, price: 0n }); // product 3, pool 1
+      await expect(licensing.connect(buyer).buy(3n, PURPOSE, 0n)).to.emit(
+        licensing,
+        "LicenceIssued",
+      );
+      expect(await licensing.isLicensed(3n, buyer.address, PURPOSE)).to.equal(true);
+      expect((await pool.accountsOf(1n)).received).to.equal(0n);
+      expect(await token.balanceOf(poolAddress)).to.equal(0n);
+    });
+
     it("refuses a pool product bought with short-changing tokens", async () => {
       const { licensing, pool, provider, params, grantee, city, buyer, product } =
         await loadFixture(deployFixture);

@@ -13,6 +13,12 @@ import {VM} from "./utils/Vm.sol";
 /// as no longer live, so the registry's epoch mechanism is checked against a plain description of the
 /// rules. Every action also predicts whether the registry must accept or refuse it (and with which
 /// error); a wrong prediction is counted in `mismatches`, which the invariant test requires to stay zero.
+///
+/// Signed grants are also held back: `signGrantForLater` signs a grant against the state the subject sees
+/// now, and `relayHeldGrant` relays it at some later point of the campaign, as often as the fuzzer likes.
+/// The model says it goes through only if nothing happened to that consent (its nonce) or to the subject
+/// (a withdraw-all) since the signature, its deadline has not passed and its expiry is not in the past;
+/// otherwise it must be refused with the first of those errors, in the registry's order.
 contract ConsentRegistryHandler {
     uint256 public constant SUBJECTS = 4;
     uint256 public constant GRANTEES = 2;
@@ -41,8 +47,16 @@ contract ConsentRegistryHandler {
     bytes32[CATEGORIES] private _categories;
     address[_OPERATORS] private _operators;
 
+    /// @notice A grant signed earlier and not relayed yet (or relayed already, to be replayed).
+    struct HeldGrant {
+        IConsentRegistry.GrantRequest request;
+        bytes signature;
+        uint8 mask;
+    }
+
     /// @dev Indexed by `(s * GRANTEES + g) * PURPOSES + p`.
     mapping(uint256 consentIndex => ModelConsent) private _model;
+    mapping(uint256 consentIndex => HeldGrant) private _held;
     mapping(uint256 subjectIndex => address) private _modelOperator;
     mapping(uint256 subjectIndex => uint32) private _modelWithdrawAlls;
 
@@ -51,6 +65,9 @@ contract ConsentRegistryHandler {
     /// @notice Successful state changes made, and refusals correctly predicted (to see the campaign work).
     uint256 public changes;
     uint256 public refusals;
+    /// @notice Held grants relayed successfully, and refused (stale nonce or epoch, deadline, expiry).
+    uint256 public heldGrantsRelayed;
+    uint256 public heldGrantsRefused;
 
     constructor(ConsentRegistry registry_) {
         registry = registry_;
@@ -131,9 +148,137 @@ contract ConsentRegistryHandler {
         }
     }
 
+    /// @notice Signs a grant against the current state (the consent's nonce, the subject's epoch) and keeps it
+    /// for `relayHeldGrant`, with a deadline up to two days ahead.
+    function signGrantForLater(
+        uint256 s,
+        uint256 g,
+        uint256 p,
+        uint256 maskSeed,
+        uint256 lifetimeSeed,
+        uint256 deadlineSeed
+    ) external {
+        (s, g, p) = _pick(s, g, p);
+        uint8 mask = uint8(1 + (maskSeed % 7));
+        IConsentRegistry.GrantRequest memory request = IConsentRegistry.GrantRequest({
+            subject: _subjects[s],
+            grantee: _grantees[g],
+            purpose: _purposes[p],
+            categories: _categoryList(mask),
+            validUntil: uint64(block.timestamp + (lifetimeSeed % (_MAX_LIFETIME + 1))),
+            receiptHash: bytes32(lifetimeSeed),
+            nonce: _model[_index(s, g, p)].nonce,
+            epoch: _modelWithdrawAlls[s],
+            deadline: block.timestamp + (deadlineSeed % 2 days)
+        });
+        (uint8 v, bytes32 r, bytes32 sig) = VM.sign(_subjectKeys[s], _grantDigest(request));
+        HeldGrant storage held = _held[_index(s, g, p)];
+        held.request = request;
+        held.signature = abi.encodePacked(r, sig, v);
+        held.mask = mask;
+    }
+
+    /// @notice Relays the grant held for this consent, if any: the first time, or again (a replay).
+    function relayHeldGrant(uint256 s, uint256 g, uint256 p) external {
+        (s, g, p) = _pick(s, g, p);
+        HeldGrant storage held = _held[_index(s, g, p)];
+        IConsentRegistry.GrantRequest memory request = held.request;
+        if (request.subject == address(0)) return; // nothing signed for this consent yet
+
+        // In the registry's order: the consent's nonce, the subject's epoch, the deadline, the expiry.
+        uint64 nonce = _model[_index(s, g, p)].nonce;
+        uint32 epoch = _modelWithdrawAlls[s];
+        bytes memory expectedError;
+        if (request.nonce != nonce) {
+            expectedError = abi.encodeWithSelector(
+                IConsentRegistry.ConsentRegistryInvalidNonce.selector,
+                nonce,
+                request.nonce
+            );
+        } else if (request.epoch != epoch) {
+            expectedError = abi.encodeWithSelector(
+                IConsentRegistry.ConsentRegistryStaleEpoch.selector,
+                epoch,
+                request.epoch
+            );
+        } else if (block.timestamp > request.deadline) {
+            expectedError = abi.encodeWithSelector(
+                IConsentRegistry.ConsentRegistryExpiredSignature.selector,
+                request.deadline
+            );
+        } else if (request.validUntil < block.timestamp) {
+            expectedError = abi.encodeWithSelector(
+                IConsentRegistry.ConsentRegistryExpiryInPast.selector,
+                request.validUntil,
+                block.timestamp
+            );
+        }
+
+        VM.prank(relayer);
+        try registry.grantBySig(request, held.signature) {
+            if (expectedError.length != 0) {
+                ++mismatches;
+                return;
+            }
+            _recordGrant(s, g, p, held.mask, request.validUntil);
+            ++heldGrantsRelayed;
+        } catch (bytes memory reason) {
+            _expectError(reason, expectedError);
+            ++heldGrantsRefused;
+        }
+    }
+
     function withdraw(uint256 s, uint256 g, uint256 p) external {
         (s, g, p) = _pick(s, g, p);
         _withdrawAs(_subjects[s], s, g, p);
+    }
+
+    /// @notice The subject signs a withdrawal against the consent's current nonce; the relayer sends it at once.
+    function withdrawBySig(uint256 s, uint256 g, uint256 p) external {
+        (s, g, p) = _pick(s, g, p);
+        ModelConsent storage consent = _model[_index(s, g, p)];
+        IConsentRegistry.WithdrawRequest memory request = IConsentRegistry.WithdrawRequest({
+            subject: _subjects[s],
+            grantee: _grantees[g],
+            purpose: _purposes[p],
+            nonce: consent.nonce,
+            deadline: block.timestamp
+        });
+        bytes32 structHash = keccak256(
+            abi.encode(
+                ConsentTypedData.WITHDRAW_TYPEHASH,
+                request.subject,
+                request.grantee,
+                request.purpose,
+                request.nonce,
+                request.deadline
+            )
+        );
+        (uint8 v, bytes32 r, bytes32 sig) = VM.sign(
+            _subjectKeys[s],
+            ConsentTypedData.digest(address(registry), structHash)
+        );
+        bytes memory expectedError;
+        if (!consent.active) {
+            expectedError = abi.encodeWithSelector(
+                IConsentRegistry.ConsentRegistryNothingToWithdraw.selector,
+                registry.consentIdOf(request.subject, request.grantee, request.purpose)
+            );
+        }
+
+        VM.prank(relayer);
+        try registry.withdrawBySig(request, abi.encodePacked(r, sig, v)) {
+            if (expectedError.length != 0) {
+                ++mismatches;
+                return;
+            }
+            consent.active = false;
+            consent.live = false;
+            ++consent.nonce;
+            ++changes;
+        } catch (bytes memory reason) {
+            _expectError(reason, expectedError);
+        }
     }
 
     function withdrawAll(uint256 s) external {
@@ -339,9 +484,9 @@ contract ConsentRegistryHandler {
     }
 }
 
-/// @notice Handler-based invariant tests: after any sequence of grants, signed grants, withdrawals,
-/// withdraw-alls, operator changes, operator withdrawals and time warps, the registry answers exactly
-/// what a plain model of the rules predicts.
+/// @notice Handler-based invariant tests: after any sequence of grants, signed grants (relayed at once, or
+/// held back and relayed later, or replayed), withdrawals (direct, by operator, by signature), withdraw-alls,
+/// operator changes and time warps, the registry answers exactly what a plain model of the rules predicts.
 contract ConsentRegistryInvariantTest is InvariantBase {
     ConsentRegistry internal _registry;
     ConsentRegistryHandler internal _handler;

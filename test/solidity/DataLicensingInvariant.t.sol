@@ -9,16 +9,18 @@ import {SaleLogs} from "./utils/SaleLogs.sol";
 import {VM} from "./utils/Vm.sol";
 
 /// @notice Drives a real DataLicensing, paid in a MockERC20, with random purchases, renewals, cancellations,
-/// withdrawals by role, terms updates (price, period, renewability), platform fee changes and time warps, over a
-/// small world (5 products with different splits, two of them with city + provider = 100%; 3 buyers; 2 purposes),
-/// and keeps a ghost model of the money and of every licence.
+/// revocations (with or without a refund from the provider's own funds), withdrawals by role, terms updates
+/// (price, period, renewability), platform fee changes and time warps, over a small world (5 products with
+/// different splits, two of them with city + provider = 100%; 3 buyers; 2 purposes), and keeps a ghost model
+/// of the money and of every licence.
 /// @dev The model computes every party's entitlement from its own running totals, with its own arithmetic: the
 /// platform gets the fees, and the city, the provider and the contributors each the floor of their share of the
 /// net total (`floor(N * bps / 10000)`, the contributors' bps being `10000 - city - provider`); what the three
 /// floors leave (0..2 wei) is carried. Every action predicts success or the exact error, and every sale's `Sale`
 /// breakdown (read from the `LicenceIssued` event) is predicted to the wei; wrong predictions are counted and
 /// must stay zero. After every action the handler also checks that no party's entitlement (owed + withdrawn) has
-/// decreased. No offers, revocations, pauses or public-interest claims.
+/// decreased. A revoked licence is final: it can be neither renewed nor bought again. No offers, pauses or
+/// public-interest claims.
 contract DataLicensingHandler {
     uint256 public constant PRODUCTS = 5;
     uint256 public constant BUYERS = 3;
@@ -85,6 +87,9 @@ contract DataLicensingHandler {
     uint256 public fullSplitSales;
     /// @notice Renewals of a perpetual licence refused (`NotRenewable`) after the terms became renewable.
     uint256 public perpetualRenewalsRefused;
+    /// @notice Licences revoked, and purchases or renewals of a revoked licence refused.
+    uint256 public revocations;
+    uint256 public revokedRefused;
 
     constructor() {
         treasury = _labelled("treasury");
@@ -103,6 +108,8 @@ contract DataLicensingHandler {
             token.approve(address(licensing), type(uint256).max);
         }
 
+        VM.prank(provider);
+        token.approve(address(licensing), type(uint256).max); // refunds come from the provider's own funds
         VM.prank(provider);
         uint32 partiesId = licensing.registerParties(city, contributors);
         // A renewable monthly subscription; a perpetual licence; a weekly licence bought again, not renewed.
@@ -130,6 +137,8 @@ contract DataLicensingHandler {
         bytes memory expected;
         if (product.price > maxPrice) {
             expected = _error(IDataLicensing.DataLicensingPriceAboveLimit.selector, product.price, maxPrice);
+        } else if (licence.status == IDataLicensing.LicenceStatus.Revoked) {
+            expected = abi.encodeWithSelector(IDataLicensing.DataLicensingLicenceRevoked.selector, licenceId);
         } else if (licence.status == IDataLicensing.LicenceStatus.Active && block.timestamp <= licence.expiresAt) {
             expected = abi.encodeWithSelector(
                 IDataLicensing.DataLicensingAlreadyLicensed.selector,
@@ -151,6 +160,7 @@ contract DataLicensingHandler {
             ++changes;
         } catch (bytes memory reason) {
             _expectError(reason, expected);
+            if (licence.status == IDataLicensing.LicenceStatus.Revoked) ++revokedRefused;
         }
         _checkEntitlements();
     }
@@ -166,6 +176,11 @@ contract DataLicensingHandler {
         bytes memory expected;
         if (!product.renewable || product.period == 0) {
             expected = _error(IDataLicensing.DataLicensingNotRenewable.selector, product.id);
+        } else if (licence.status == IDataLicensing.LicenceStatus.Revoked) {
+            expected = abi.encodeWithSelector(
+                IDataLicensing.DataLicensingLicenceRevoked.selector,
+                licensing.licenceIdOf(product.id, buyer, _purposes[u])
+            );
         } else if (licence.status != IDataLicensing.LicenceStatus.Active) {
             expected = abi.encodeWithSelector(
                 IDataLicensing.DataLicensingNoActiveLicence.selector,
@@ -193,6 +208,7 @@ contract DataLicensingHandler {
             if (licence.expiresAt == type(uint64).max && product.renewable && product.period != 0) {
                 ++perpetualRenewalsRefused;
             }
+            if (licence.status == IDataLicensing.LicenceStatus.Revoked) ++revokedRefused;
         }
         _checkEntitlements();
     }
@@ -219,6 +235,42 @@ contract DataLicensingHandler {
         } catch (bytes memory reason) {
             _expectError(reason, expected);
         }
+    }
+
+    /// @notice The provider revokes a licence for breach; two times in three with a refund it pays itself.
+    function revoke(uint256 p, uint256 b, uint256 u, uint256 refundSeed) external {
+        (p, b, u) = _pick(p, b, u);
+        ModelLicence storage licence = _licences[_index(p, b, u)];
+        address buyer = _buyers[b];
+        uint256 productId = _products[p].id;
+        uint256 refund = refundSeed % 3 == 0 ? 0 : (refundSeed >> 8) % 1_000_000;
+
+        bytes memory expected;
+        if (licence.status != IDataLicensing.LicenceStatus.Active) {
+            expected = abi.encodeWithSelector(
+                IDataLicensing.DataLicensingNoActiveLicence.selector,
+                licensing.licenceIdOf(productId, buyer, _purposes[u])
+            );
+        }
+
+        _fund(provider, refund);
+        uint256 heldBefore = token.balanceOf(address(licensing));
+        uint256 buyerBefore = token.balanceOf(buyer);
+        VM.prank(provider);
+        try licensing.revoke(productId, buyer, _purposes[u], "breach", keccak256(abi.encode(p, b, u)), refund) {
+            // The refund goes from the provider to the licensee; what the contract holds is untouched.
+            if (
+                expected.length != 0 ||
+                token.balanceOf(buyer) != buyerBefore + refund ||
+                token.balanceOf(address(licensing)) != heldBefore
+            ) ++mismatches;
+            licence.status = IDataLicensing.LicenceStatus.Revoked;
+            ++revocations;
+            ++changes;
+        } catch (bytes memory reason) {
+            _expectError(reason, expected);
+        }
+        _checkEntitlements();
     }
 
     function withdraw(uint256 p, uint256 roleSeed) external {
@@ -492,9 +544,9 @@ contract DataLicensingHandler {
 }
 
 /// @notice Handler-based invariant tests of DataLicensing's money and licences: after any sequence of
-/// purchases, renewals, cancellations, withdrawals, terms updates, fee changes and time warps, the contract holds
-/// exactly what it owes plus the rounding remainders it carries, everything paid in is withdrawn, owed or carried,
-/// and every licence is valid exactly when the model says so.
+/// purchases, renewals, cancellations, revocations, withdrawals, terms updates, fee changes and time warps, the
+/// contract holds exactly what it owes plus the rounding remainders it carries, everything paid in is withdrawn,
+/// owed or carried, and every licence is valid exactly when the model says so.
 contract DataLicensingInvariantTest is InvariantBase {
     DataLicensing internal _licensing;
     MockERC20 internal _token;
