@@ -211,7 +211,11 @@ describe("the SDK as an npm package", function () {
       view: "isLicensed",
       bogus: "notAFunction",
     });
-    expect(checked.contracts).to.include.members(["ConsentRegistry", "DataLicensing", "RevenuePool"]);
+    expect(checked.contracts).to.include.members([
+      "ConsentRegistry",
+      "DataLicensing",
+      "RevenuePool",
+    ]);
     expect(checked.notFound).to.equal("No deployment of the contracts is known for chain 31337");
     expect(checked.deployments).to.equal(
       path.join(
