@@ -1,6 +1,15 @@
-import { id, parseEther, type ContractTransactionResponse } from "ethers";
+import {
+  Wallet,
+  id,
+  keccak256,
+  parseEther,
+  toBeHex,
+  type ContractTransactionResponse,
+} from "ethers";
 import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
 import type { PoolCrowd, RevenuePool } from "../../typechain-types/index.js";
+import { ConsentClient } from "../../sdk/consent.js";
+import { RevenueClient } from "../../sdk/revenue.js";
 import type { GasMeasurement } from "./types.js";
 
 const PURPOSE = id("https://w3id.org/dpv#ResearchAndDevelopment");
@@ -268,6 +277,37 @@ export async function measureRevenuePool(
     key: "RevenuePool.withdraw",
     gas: await gasOf(pool.connect(stranger).withdraw(1n, 1)),
     note: "the city's share paid to the city (its first receipt of the token)",
+  });
+  // Joins relayed in batches: 25 citizens' signed joins to a new pool in one multicall transaction.
+  await pool.connect(provider).createPool(poolParams); // pool 3
+  const joiners = Array.from(
+    { length: 25 },
+    (_, i) => new Wallet(keccak256(toBeHex(50_000 + i, 32))),
+  );
+  const consent = ConsentClient.connect(registryAddress, relayer);
+  const grants = [];
+  for (const joiner of joiners) {
+    grants.push(
+      await consent.signGrant(joiner, {
+        grantee: grantee.address,
+        purpose: PURPOSE,
+        categories: CATEGORIES,
+        validUntil: FAR_FUTURE,
+        receiptHash: id("receipt"),
+      }),
+    );
+  }
+  await consent.grantBatchBySig(grants);
+  const revenue = RevenueClient.connect(poolAddress, provider);
+  const joins = [];
+  for (const joiner of joiners) {
+    joins.push(await revenue.signJoin(joiner, { poolId: 3n, deadline: FAR_FUTURE }));
+  }
+  const joined = await revenue.joinBatchBySig(joins);
+  results.push({
+    key: "RevenuePool.join.inBatchOf25",
+    gas: joined[0]!.gasUsed / 25n,
+    note: "per member, 25 signed joins relayed in one multicall (each also writes the member's first nonce)",
   });
   return results;
 }
