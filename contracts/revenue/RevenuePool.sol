@@ -30,7 +30,8 @@ contract RevenuePool is IRevenuePool, EIP712, Nonces, ReentrancyGuardTransient, 
     using SafeERC20 for IERC20;
     using SafeCast for uint256;
 
-    /// @dev The slot a payment reads: who is paid how much, and over how much weight.
+    /// @dev The slot a payment reads: who is paid how much, and over how much weight. `hasUnassigned` says
+    /// whether `PoolData.unassigned` is non-zero, so that a payment reads that slot only when it must.
     struct Core {
         address token;
         uint40 totalWeight;
