@@ -1,7 +1,5 @@
 import { expect } from "chai";
-import { spawn } from "node:child_process";
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { network } from "hardhat";
@@ -20,6 +18,7 @@ import {
 } from "../../scripts/payout/index.js";
 import { PURPOSE } from "../helpers/consent.js";
 import { expectRejection } from "../helpers/expect.js";
+import { runScript } from "../helpers/process.js";
 import { LICENSING_FEE_BPS, poolParams } from "../helpers/revenue.js";
 
 const connection = await network.create();
@@ -609,22 +608,8 @@ describe("payout (scripts/payout)", function () {
   });
 
   describe("command line (scripts/payout.ts)", () => {
-    const tsxCli = createRequire(import.meta.url).resolve("tsx/cli");
     const cli = (args: string[], env: Record<string, string> = {}) =>
-      new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-        const child = spawn(
-          process.execPath,
-          [tsxCli, path.join("scripts", "payout.ts"), ...args],
-          {
-            env: { ...process.env, ...env },
-          },
-        );
-        let stdout = "";
-        let stderr = "";
-        child.stdout.on("data", (d) => (stdout += d));
-        child.stderr.on("data", (d) => (stderr += d));
-        child.on("close", (status) => resolve({ status, stdout, stderr }));
-      });
+      runScript(path.join("scripts", "payout.ts"), args, { env: { ...process.env, ...env } });
 
     it("explains every option with --help, and refuses bad input saying what to fix", async () => {
       const help = await cli(["--help"]);
