@@ -106,6 +106,24 @@ const worldFixture = () => deployWorld(ethers);
 
 type World = Awaited<ReturnType<typeof worldFixture>>;
 
+/** A deployment record of chain 31337 in the format the deploy command writes, holding `contracts`. */
+function deploymentRecord(contracts: Record<string, { address: string; blockNumber: number }>) {
+  const entry = (c: { address: string; blockNumber: number }) => ({
+    ...c,
+    transactionHash: id("deployment"),
+    version: "0.1.0",
+    deployer: "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266",
+    constructorArgs: [],
+    deployedAt: "2026-01-01T00:00:00.000Z",
+  });
+  return {
+    network: "localhost",
+    chainId: 31337,
+    contracts: Object.fromEntries(Object.entries(contracts).map(([name, c]) => [name, entry(c)])),
+    steps: {},
+  };
+}
+
 function payout(world: World, overrides: Partial<PayoutOptions> = {}): Promise<PayoutReport> {
   return runPayout({
     provider: ethers.provider,
@@ -541,14 +559,31 @@ describe("payout (scripts/payout)", function () {
       PayoutInputError,
       "does not exist",
     );
+    const notRecord = path.join(dir, "not-a-record.json");
+    await writeFile(
+      notRecord,
+      JSON.stringify({ chainId: 31337, contracts: { RevenuePool: { address: "0x1234" } } }),
+    );
+    const error = await expectRejection(
+      resolvePoolTarget({ deployment: notRecord }),
+      PayoutInputError,
+      `Problems in ${notRecord}`,
+    );
+    expect(error.message).to.contain("network is missing");
+    expect(error.message).to.contain("contracts.RevenuePool.address");
+    const broken = path.join(dir, "broken.json");
+    await writeFile(broken, "{ broken");
+    await expectRejection(
+      resolvePoolTarget({ deployment: broken }),
+      PayoutInputError,
+      `${broken} is not valid JSON`,
+    );
     const noPool = path.join(dir, "no-pool.json");
     await writeFile(
       noPool,
-      JSON.stringify({
-        chainId: 31337,
-        network: "localhost",
-        contracts: { ConsentRegistry: { address: world.poolAddress } },
-      }),
+      JSON.stringify(
+        deploymentRecord({ ConsentRegistry: { address: world.poolAddress, blockNumber: 1 } }),
+      ),
     );
     await expectRejection(
       resolvePoolTarget({ deployment: noPool }),
@@ -558,18 +593,11 @@ describe("payout (scripts/payout)", function () {
     const good = path.join(dir, "localhost.json");
     await writeFile(
       good,
-      JSON.stringify({
-        chainId: 31337,
-        network: "localhost",
-        contracts: {
-          RevenuePool: {
-            address: world.poolAddress.toLowerCase(),
-            blockNumber: 3,
-            version: "0.1.0",
-          },
-        },
-        steps: {},
-      }),
+      JSON.stringify(
+        deploymentRecord({
+          RevenuePool: { address: world.poolAddress.toLowerCase(), blockNumber: 3 },
+        }),
+      ),
     );
     expect(await resolvePoolTarget({ deployment: good })).to.deep.equal({
       address: world.poolAddress,
@@ -667,11 +695,9 @@ describe("payout (scripts/payout)", function () {
         const deployment = path.join(dir, "localhost.json");
         await writeFile(
           deployment,
-          JSON.stringify({
-            chainId: 31337,
-            network: "localhost",
-            contracts: { RevenuePool: { address: world.poolAddress, blockNumber: 2 } },
-          }),
+          JSON.stringify(
+            deploymentRecord({ RevenuePool: { address: world.poolAddress, blockNumber: 2 } }),
+          ),
         );
         const out = path.join(dir, "report.json");
         const run = await cli(
