@@ -680,6 +680,39 @@ describe("payout (scripts/payout)", function () {
       expect(unknownNetwork.stderr).to.contain("localhost");
     });
 
+    it("refuses, with exit code 2 and before connecting, input that names no pool or no chain", async () => {
+      const dead = ["--pool-address", "0x000000000000000000000000000000000000dEaD"];
+      const refusals: [string[], string][] = [
+        [["--pool", "1", "--pol", "2"], "Unknown option '--pol'"],
+        [[...dead, "--network", "localhost"], "Say which pool to pay with --pool <id>"],
+        [["--pool", "0", ...dead], '--pool must be a whole number from 1 up, got "0"'],
+        [
+          ["--pool", "1", ...dead, "--max-gas-per-tx", "20,000,000"],
+          '--max-gas-per-tx must be a whole number from 100,000 to 16,777,216, got "20,000,000"',
+        ],
+        [["--pool", "1", ...dead], "Say which network the pool is on"],
+        [
+          ["--pool", "1", ...dead, "--network", "localhost", "--rpc-url", "http://127.0.0.1:1"],
+          "Give either --network or --rpc-url, not both",
+        ],
+        [
+          ["--pool", "1", ...dead, "--rpc-url", "127.0.0.1:8545"],
+          '--rpc-url must be an http(s) URL, got "127.0.0.1:8545"',
+        ],
+        [["--pool", "1", ...dead, "--network", "default"], "Hardhat's in-process chain"],
+      ];
+      for (let i = 0; i < refusals.length; i += 4) {
+        const batch = refusals.slice(i, i + 4);
+        const runs = await Promise.all(batch.map(([args]) => cli(args)));
+        runs.forEach((run, j) => {
+          const [args, message] = batch[j]!;
+          expect(run.status, `${args.join(" ")}: ${run.stderr}`).to.equal(2);
+          expect(run.stderr).to.contain(message);
+          expect(run.stderr).to.contain("Run with --help to see every option.");
+        });
+      }
+    });
+
     it("pays a pool over JSON-RPC with --rpc-url and PAYOUT_PRIVATE_KEY, and writes the report", async () => {
       const server = await network.createServer("default", "127.0.0.1");
       const { port } = await server.listen();
