@@ -10,6 +10,7 @@ import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
 import type { PoolCrowd, RevenuePool } from "../../typechain-types/index.js";
 import { ConsentClient } from "../../sdk/consent.js";
 import { RevenueClient } from "../../sdk/revenue.js";
+import { REVENUE_TYPES } from "../../sdk/revenue-typed-data.js";
 import type { GasMeasurement } from "./types.js";
 
 const PURPOSE = id("https://w3id.org/dpv#ResearchAndDevelopment");
@@ -216,16 +217,7 @@ export async function measureRevenuePool(
       chainId: d.chainId,
       verifyingContract: d.verifyingContract,
     },
-    {
-      ClaimRequest: [
-        { name: "poolId", type: "uint256" },
-        { name: "member", type: "address" },
-        { name: "to", type: "address" },
-        { name: "fee", type: "uint256" },
-        { name: "nonce", type: "uint256" },
-        { name: "deadline", type: "uint256" },
-      ],
-    },
+    { ClaimRequest: [...REVENUE_TYPES.ClaimRequest] },
     request,
   );
   results.push({

@@ -1,34 +1,13 @@
 /**
- * Where the RevenuePool is: read from a deployment file (`deployments/<network>.json`, written by the deploy
- * command) or given as an address. The file's format lives in one place, {@link deploymentFileSchema}: adapt it
- * there when the deploy command's output changes.
+ * Where the RevenuePool is: read from a deployment record (`deployments/<network>.json`, written by the deploy
+ * command, in the SDK's format: {@link parseDeployment}) or given as an address.
  *
  * @module
  */
 import { readFile } from "node:fs/promises";
-import { z } from "zod";
+import { parseDeployment, type Deployment } from "../../sdk/deployments.js";
+import { InvalidInputError } from "../../sdk/errors.js";
 import { PayoutInputError, parseAddress } from "./errors.js";
-
-/**
- * What the payout needs from a deployment file; any other field is allowed and ignored.
- *
- * ```json
- * { "chainId": 11155111, "network": "sepolia",
- *   "contracts": { "RevenuePool": { "address": "0x…", "blockNumber": 123456 }, "ConsentRegistry": { … } } }
- * ```
- *
- * `blockNumber` (the block the pool was deployed in) is where the search for members starts.
- */
-export const deploymentFileSchema = z.looseObject({
-  chainId: z.union([z.number().int().positive(), z.string().regex(/^\d+$/)]),
-  network: z.string().min(1).optional(),
-  contracts: z.looseObject({
-    RevenuePool: z.looseObject({
-      address: z.string(),
-      blockNumber: z.number().int().nonnegative().optional(),
-    }),
-  }),
-});
 
 /** The RevenuePool to pay from, and what is known about where it lives. */
 export interface PoolTarget {
@@ -50,8 +29,8 @@ export interface PoolTarget {
  * @param input.deployment Path of a deployment file.
  * @param input.poolAddress The RevenuePool's address.
  * @param input.fromBlock Overrides the deployment block as the start of the member search.
- * @throws {PayoutInputError} When both or neither are given, the file cannot be read or lacks a RevenuePool, or
- *   the address is malformed.
+ * @throws {PayoutInputError} When both or neither are given, the file cannot be read, is not a deployment record
+ *   or lacks a RevenuePool, or the address is malformed.
  * @example
  * ```ts
  * const target = await resolvePoolTarget({ deployment: "deployments/sepolia.json" });
@@ -97,42 +76,26 @@ export async function resolvePoolTarget(input: {
       },
     );
   }
-  let json: unknown;
+  let record: Deployment;
   try {
-    json = JSON.parse(text);
+    record = parseDeployment(text, deployment);
   } catch (cause) {
-    throw new PayoutInputError(`The deployment file ${deployment} is not valid JSON`, {
-      details: (cause as Error).message,
+    if (!(cause instanceof InvalidInputError)) throw cause;
+    throw new PayoutInputError(cause.shortMessage, {
+      ...(cause.details !== undefined && { details: cause.details }),
       cause,
     });
   }
-  const parsed = deploymentFileSchema.safeParse(json);
-  if (!parsed.success) {
-    const contracts = (json as { contracts?: unknown })?.contracts;
-    const names =
-      contracts && typeof contracts === "object" ? Object.keys(contracts).join(", ") : "none";
-    const missingPool =
-      contracts !== null && typeof contracts === "object" && !("RevenuePool" in contracts);
+  const pool = record.contracts.RevenuePool;
+  if (pool === undefined) {
     throw new PayoutInputError(
-      missingPool
-        ? `The deployment file ${deployment} has no RevenuePool (contracts: ${names})`
-        : `The deployment file ${deployment} is not a deployment record`,
-      {
-        details: missingPool
-          ? "Deploy the RevenuePool on this network, or pass --pool-address 0x…."
-          : parsed.error.issues
-              .map((issue) => `${issue.path.join(".") || "(top level)"}: ${issue.message}`)
-              .join("; "),
-      },
+      `The deployment file ${deployment} has no RevenuePool (contracts: ${Object.keys(record.contracts).join(", ") || "none"})`,
+      { details: "Deploy the RevenuePool on this network, or pass --pool-address 0x…." },
     );
   }
-  const record = parsed.data;
   return {
-    address: parseAddress(
-      record.contracts.RevenuePool.address,
-      `${deployment}: contracts.RevenuePool.address`,
-    ),
-    fromBlock: fromBlock ?? record.contracts.RevenuePool.blockNumber ?? 0,
+    address: pool.address,
+    fromBlock: fromBlock ?? pool.blockNumber,
     chainId: BigInt(record.chainId),
     network: record.network,
     source: deployment,

@@ -34,7 +34,7 @@ export {
   type RunStatus,
   type TokenInfo,
 } from "./report.js";
-export { resolvePoolTarget, deploymentFileSchema, type PoolTarget } from "./deployment.js";
+export { resolvePoolTarget, type PoolTarget } from "./deployment.js";
 export { PayoutInputError, RpcUnavailableError, NonceTakenError, parseAddress } from "./errors.js";
 export {
   DEFAULT_RETRY,

@@ -1,5 +1,4 @@
 import { expect } from "chai";
-import { spawn } from "node:child_process";
 import {
   copyFile,
   mkdir,
@@ -18,34 +17,18 @@ import { ConsentClient, LicensingClient } from "../../sdk/index.js";
 import { deploy } from "../../scripts/deploy/engine.js";
 import { PLAN } from "../../scripts/deploy/plan.js";
 import { NODE_KEYS, startNode, type LocalNode } from "../helpers/node.js";
+import { runProcess, type ProcessResult } from "../helpers/process.js";
 
 type Hex = `0x${string}`;
 const require = createRequire(import.meta.url);
 const PRICE = 10n ** 15n;
 
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 function run(
   command: string,
   args: string[],
   options: { cwd?: string; env?: Record<string, string> } = {},
-): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
-      cwd: options.cwd,
-      env: { ...process.env, ...options.env },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
-    child.on("error", reject);
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-  });
+): Promise<ProcessResult> {
+  return runProcess(command, args, { cwd: options.cwd, env: { ...process.env, ...options.env } });
 }
 
 const versionOf = async (name: string): Promise<string> =>

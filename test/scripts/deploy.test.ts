@@ -43,6 +43,19 @@ function localInputs(deployer: HardhatEthersSigner, feeBps = 0): DeployInputs {
   return { owner: deployer.address as Hex, treasury: deployer.address as Hex, feeBps };
 }
 
+/** The deployer, and options deploying the project's plan with local inputs to a new, empty folder. */
+async function localDeploy(networkName = "local") {
+  const { deployer } = await signers();
+  const options = {
+    plan: PLAN,
+    inputs: localInputs(deployer),
+    signer: deployer,
+    networkName,
+    deploymentsDir: await newDir(),
+  };
+  return { deployer, options };
+}
+
 describe("deploy", () => {
   describe("engine with the project's plan", () => {
     it("deploys every contract and records chain, addresses, transactions, blocks, versions, deployer and arguments", async () => {
@@ -100,15 +113,7 @@ describe("deploy", () => {
     });
 
     it("deploys nothing on a second run: every contract is kept and no transaction is sent", async () => {
-      const { deployer } = await signers();
-      const dir = await newDir();
-      const options = {
-        plan: PLAN,
-        inputs: localInputs(deployer),
-        signer: deployer,
-        networkName: "local",
-        deploymentsDir: dir,
-      };
+      const { deployer, options } = await localDeploy();
       const first = await deploy(options);
       const nonce = await provider.getTransactionCount(deployer.address);
       const second = await deploy(options);
@@ -121,15 +126,7 @@ describe("deploy", () => {
     });
 
     it("redeploys a contract whose code is gone from the recorded address (a restarted node), and says so", async () => {
-      const { deployer } = await signers();
-      const dir = await newDir();
-      const options = {
-        plan: PLAN,
-        inputs: localInputs(deployer),
-        signer: deployer,
-        networkName: "local",
-        deploymentsDir: dir,
-      };
+      const { options } = await localDeploy();
       const first = await deploy(options);
       const gone = first.deployment.contracts.DataLicensing!.address;
       await networkHelpers.setCode(gone, "0x");
@@ -153,15 +150,7 @@ describe("deploy", () => {
     });
 
     it("refuses to wire a new RevenuePool to a DataLicensing that already names another, saying to use --fresh", async () => {
-      const { deployer } = await signers();
-      const dir = await newDir();
-      const options = {
-        plan: PLAN,
-        inputs: localInputs(deployer),
-        signer: deployer,
-        networkName: "local",
-        deploymentsDir: dir,
-      };
+      const { options } = await localDeploy();
       const first = await deploy(options);
       // A new registry means a new pool (its constructor takes the registry), but DataLicensing is kept.
       await networkHelpers.setCode(first.deployment.contracts.ConsentRegistry!.address, "0x");
@@ -172,15 +161,7 @@ describe("deploy", () => {
     });
 
     it("deploys anew when the record is of another chain, keeping the old record as .bak", async () => {
-      const { deployer } = await signers();
-      const dir = await newDir();
-      const options = {
-        plan: PLAN,
-        inputs: localInputs(deployer),
-        signer: deployer,
-        networkName: "moved",
-        deploymentsDir: dir,
-      };
+      const { options } = await localDeploy("moved");
       const first = await deploy(options);
       const elsewhere = { ...first.deployment, chainId: 11155111 };
       await writeFile(first.file, JSON.stringify(elsewhere));
@@ -198,15 +179,7 @@ describe("deploy", () => {
     });
 
     it("refuses before sending anything when the inputs changed for a contract already deployed", async () => {
-      const { deployer } = await signers();
-      const dir = await newDir();
-      const options = {
-        plan: PLAN,
-        inputs: localInputs(deployer),
-        signer: deployer,
-        networkName: "local",
-        deploymentsDir: dir,
-      };
+      const { deployer, options } = await localDeploy();
       await deploy(options);
       const nonce = await provider.getTransactionCount(deployer.address);
       const error = await expectRejection(
@@ -221,15 +194,7 @@ describe("deploy", () => {
     });
 
     it("deploys everything anew with fresh, whatever the record says", async () => {
-      const { deployer } = await signers();
-      const dir = await newDir();
-      const options = {
-        plan: PLAN,
-        inputs: localInputs(deployer),
-        signer: deployer,
-        networkName: "local",
-        deploymentsDir: dir,
-      };
+      const { deployer, options } = await localDeploy();
       const first = await deploy(options);
       const second = await deploy({ ...options, inputs: localInputs(deployer, 5), fresh: true });
       expect(second.contracts.map((c) => c.action)).to.deep.equal([

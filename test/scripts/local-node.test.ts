@@ -1,7 +1,5 @@
 import { expect } from "chai";
-import { spawn } from "node:child_process";
 import { mkdtemp, readFile } from "node:fs/promises";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { JsonRpcProvider, Wallet, id } from "ethers";
@@ -12,39 +10,25 @@ import {
   type Deployment,
 } from "../../sdk/index.js";
 import { NODE_KEYS, startNode, type LocalNode } from "../helpers/node.js";
+import { TSX_CLI, runProcess, type ProcessResult } from "../helpers/process.js";
 
 type Hex = `0x${string}`;
-const tsx = createRequire(import.meta.url).resolve("tsx/cli");
 const PRICE = 10n ** 15n;
 
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs a command as a user would, with only the given variables of this project set, and no .env file. */
-function run(command: string, args: string[], env: Record<string, string>): Promise<Run> {
+function run(command: string, args: string[], env: Record<string, string>): Promise<ProcessResult> {
   const base = Object.fromEntries(
     Object.entries(process.env).filter(
       ([k]) => !/^(SEPOLIA_|CUSTOM_|LOCALHOST_|DATA_LICENSING_|DEPLOYMENTS_DIR|HH_TEST)/.test(k),
     ),
   );
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
-      env: { ...base, DOTENV_CONFIG_PATH: path.join(tmpdir(), "no-such.env"), ...env },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
-    child.on("error", reject);
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
+  return runProcess(command, args, {
+    env: { ...base, DOTENV_CONFIG_PATH: path.join(tmpdir(), "no-such.env"), ...env },
   });
 }
 
 const tsxRun = (script: string, args: string[], env: Record<string, string>) =>
-  run(process.execPath, [tsx, script, ...args], env);
+  run(process.execPath, [TSX_CLI, script, ...args], env);
 
 describe("against a local node (hardhat node over JSON-RPC)", function () {
   this.timeout(60_000);

@@ -1,7 +1,5 @@
 import { expect } from "chai";
-import { spawn } from "node:child_process";
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { network } from "hardhat";
@@ -20,6 +18,7 @@ import {
 } from "../../scripts/payout/index.js";
 import { PURPOSE } from "../helpers/consent.js";
 import { expectRejection } from "../helpers/expect.js";
+import { runScript } from "../helpers/process.js";
 import { LICENSING_FEE_BPS, poolParams } from "../helpers/revenue.js";
 
 const connection = await network.create();
@@ -106,6 +105,24 @@ async function deployWorld(eth: HardhatEthers, crowdSize = CROWD) {
 const worldFixture = () => deployWorld(ethers);
 
 type World = Awaited<ReturnType<typeof worldFixture>>;
+
+/** A deployment record of chain 31337 in the format the deploy command writes, holding `contracts`. */
+function deploymentRecord(contracts: Record<string, { address: string; blockNumber: number }>) {
+  const entry = (c: { address: string; blockNumber: number }) => ({
+    ...c,
+    transactionHash: id("deployment"),
+    version: "0.1.0",
+    deployer: "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266",
+    constructorArgs: [],
+    deployedAt: "2026-01-01T00:00:00.000Z",
+  });
+  return {
+    network: "localhost",
+    chainId: 31337,
+    contracts: Object.fromEntries(Object.entries(contracts).map(([name, c]) => [name, entry(c)])),
+    steps: {},
+  };
+}
 
 function payout(world: World, overrides: Partial<PayoutOptions> = {}): Promise<PayoutReport> {
   return runPayout({
@@ -542,14 +559,31 @@ describe("payout (scripts/payout)", function () {
       PayoutInputError,
       "does not exist",
     );
+    const notRecord = path.join(dir, "not-a-record.json");
+    await writeFile(
+      notRecord,
+      JSON.stringify({ chainId: 31337, contracts: { RevenuePool: { address: "0x1234" } } }),
+    );
+    const error = await expectRejection(
+      resolvePoolTarget({ deployment: notRecord }),
+      PayoutInputError,
+      `Problems in ${notRecord}`,
+    );
+    expect(error.message).to.contain("network is missing");
+    expect(error.message).to.contain("contracts.RevenuePool.address");
+    const broken = path.join(dir, "broken.json");
+    await writeFile(broken, "{ broken");
+    await expectRejection(
+      resolvePoolTarget({ deployment: broken }),
+      PayoutInputError,
+      `${broken} is not valid JSON`,
+    );
     const noPool = path.join(dir, "no-pool.json");
     await writeFile(
       noPool,
-      JSON.stringify({
-        chainId: 31337,
-        network: "localhost",
-        contracts: { ConsentRegistry: { address: world.poolAddress } },
-      }),
+      JSON.stringify(
+        deploymentRecord({ ConsentRegistry: { address: world.poolAddress, blockNumber: 1 } }),
+      ),
     );
     await expectRejection(
       resolvePoolTarget({ deployment: noPool }),
@@ -559,18 +593,11 @@ describe("payout (scripts/payout)", function () {
     const good = path.join(dir, "localhost.json");
     await writeFile(
       good,
-      JSON.stringify({
-        chainId: 31337,
-        network: "localhost",
-        contracts: {
-          RevenuePool: {
-            address: world.poolAddress.toLowerCase(),
-            blockNumber: 3,
-            version: "0.1.0",
-          },
-        },
-        steps: {},
-      }),
+      JSON.stringify(
+        deploymentRecord({
+          RevenuePool: { address: world.poolAddress.toLowerCase(), blockNumber: 3 },
+        }),
+      ),
     );
     expect(await resolvePoolTarget({ deployment: good })).to.deep.equal({
       address: world.poolAddress,
@@ -609,22 +636,8 @@ describe("payout (scripts/payout)", function () {
   });
 
   describe("command line (scripts/payout.ts)", () => {
-    const tsxCli = createRequire(import.meta.url).resolve("tsx/cli");
     const cli = (args: string[], env: Record<string, string> = {}) =>
-      new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-        const child = spawn(
-          process.execPath,
-          [tsxCli, path.join("scripts", "payout.ts"), ...args],
-          {
-            env: { ...process.env, ...env },
-          },
-        );
-        let stdout = "";
-        let stderr = "";
-        child.stdout.on("data", (d) => (stdout += d));
-        child.stderr.on("data", (d) => (stderr += d));
-        child.on("close", (status) => resolve({ status, stdout, stderr }));
-      });
+      runScript(path.join("scripts", "payout.ts"), args, { env: { ...process.env, ...env } });
 
     it("explains every option with --help, and refuses bad input saying what to fix", async () => {
       const help = await cli(["--help"]);
@@ -667,6 +680,39 @@ describe("payout (scripts/payout)", function () {
       expect(unknownNetwork.stderr).to.contain("localhost");
     });
 
+    it("refuses, with exit code 2 and before connecting, input that names no pool or no chain", async () => {
+      const dead = ["--pool-address", "0x000000000000000000000000000000000000dEaD"];
+      const refusals: [string[], string][] = [
+        [["--pool", "1", "--pol", "2"], "Unknown option '--pol'"],
+        [[...dead, "--network", "localhost"], "Say which pool to pay with --pool <id>"],
+        [["--pool", "0", ...dead], '--pool must be a whole number from 1 up, got "0"'],
+        [
+          ["--pool", "1", ...dead, "--max-gas-per-tx", "20,000,000"],
+          '--max-gas-per-tx must be a whole number from 100,000 to 16,777,216, got "20,000,000"',
+        ],
+        [["--pool", "1", ...dead], "Say which network the pool is on"],
+        [
+          ["--pool", "1", ...dead, "--network", "localhost", "--rpc-url", "http://127.0.0.1:1"],
+          "Give either --network or --rpc-url, not both",
+        ],
+        [
+          ["--pool", "1", ...dead, "--rpc-url", "127.0.0.1:8545"],
+          '--rpc-url must be an http(s) URL, got "127.0.0.1:8545"',
+        ],
+        [["--pool", "1", ...dead, "--network", "default"], "Hardhat's in-process chain"],
+      ];
+      for (let i = 0; i < refusals.length; i += 4) {
+        const batch = refusals.slice(i, i + 4);
+        const runs = await Promise.all(batch.map(([args]) => cli(args)));
+        runs.forEach((run, j) => {
+          const [args, message] = batch[j]!;
+          expect(run.status, `${args.join(" ")}: ${run.stderr}`).to.equal(2);
+          expect(run.stderr).to.contain(message);
+          expect(run.stderr).to.contain("Run with --help to see every option.");
+        });
+      }
+    });
+
     it("pays a pool over JSON-RPC with --rpc-url and PAYOUT_PRIVATE_KEY, and writes the report", async () => {
       const server = await network.createServer("default", "127.0.0.1");
       const { port } = await server.listen();
@@ -682,11 +728,9 @@ describe("payout (scripts/payout)", function () {
         const deployment = path.join(dir, "localhost.json");
         await writeFile(
           deployment,
-          JSON.stringify({
-            chainId: 31337,
-            network: "localhost",
-            contracts: { RevenuePool: { address: world.poolAddress, blockNumber: 2 } },
-          }),
+          JSON.stringify(
+            deploymentRecord({ RevenuePool: { address: world.poolAddress, blockNumber: 2 } }),
+          ),
         );
         const out = path.join(dir, "report.json");
         const run = await cli(
