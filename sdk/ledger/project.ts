@@ -15,7 +15,7 @@
  *
  * @module
  */
-import { AbiCoder, keccak256 } from "ethers";
+import { computeLicenceId } from "../licensing.js";
 import type { Db } from "./db.js";
 import type { ContractName, EventArgs, JsonValue } from "./decode.js";
 
@@ -57,13 +57,6 @@ export const MODEL = ["Purchase", "Renewal", "Offer", "PublicInterest"] as const
 export const LICENSING_ROLE = ["Platform", "City", "Provider", "Contributors"] as const;
 export const POOL_ROLE = ["Platform", "City", "Provider"] as const;
 export const WEIGHT_CHANGE = ["Joined", "Set", "Left", "SettledOut"] as const;
-
-const coder = AbiCoder.defaultAbiCoder();
-
-/** `keccak256(abi.encode(productId, licensee, purpose))`, as DataLicensing computes a licence's id. */
-export function licenceIdOf(productId: number | bigint, licensee: string, purpose: string): string {
-  return keccak256(coder.encode(["uint256", "address", "bytes32"], [productId, licensee, purpose]));
-}
 
 const str = (a: EventArgs, k: string): string => a[k] as string;
 const num = (a: EventArgs, k: string): number => a[k] as number;
@@ -442,7 +435,7 @@ export class Projector {
     const productId = Number(big(a, "productId"));
     const licensee = str(a, "licensee");
     const purpose = str(a, "purpose");
-    const licenceId = licenceIdOf(productId, licensee, purpose);
+    const licenceId = computeLicenceId(big(a, "productId"), licensee, purpose);
     const model = MODEL[num(a, "model")] ?? String(num(a, "model"));
     const expiresExact = str(a, "expiresAt");
     const expires = saturatedTime(expiresExact);
@@ -537,7 +530,7 @@ export class Projector {
     const productId = Number(big(a, "productId"));
     const licensee = str(a, "licensee");
     const purpose = str(a, "purpose");
-    const licenceId = licenceIdOf(productId, licensee, purpose);
+    const licenceId = computeLicenceId(big(a, "productId"), licensee, purpose);
     const revoked = e.name === "LicenceRevoked";
     const status = revoked ? "Revoked" : "Cancelled";
     const current = this.db
