@@ -507,7 +507,11 @@ export class LedgerQueries {
   /** Whether one subject's consent covers the grantee, purpose and categories at `at`. */
   isValid(query: CohortQuery & { subject: string }): boolean {
     const q = parseInput(cohortQuerySchema, query, "validity query");
-    const { subject } = parseInput(citizenQuerySchema, { subject: query.subject }, "subject");
+    const { subject } = parseInput(
+      citizenQuerySchema,
+      { subject: query.subject },
+      "validity query",
+    );
     const at = q.at ?? this.defaultTime();
     const placeholders = q.categories.map(() => "?").join(", ");
     const row = this.db
