@@ -309,7 +309,7 @@ describe("Ledger sync", function () {
     ledger.close();
   });
 
-  it("refuses options that are not whole numbers in range", async () => {
+  it("refuses options that are not whole numbers in range, and a provider it cannot call", async () => {
     const w = await loadFixture(activeWorld);
     const ledger = LedgerReader.open({ database: ":memory:" });
     const sync = (options: Record<string, number>) =>
@@ -328,6 +328,11 @@ describe("Ledger sync", function () {
       sync({ startBlock: 1.5 }),
       InvalidInputError,
       "startBlock must be a whole number",
+    );
+    await expectRejection(
+      ledger.sync({ provider: {} as Eip1193Provider, contracts: w.contracts }),
+      RpcError,
+      "The ledger needs a JSON-RPC URL, an EIP-1193 provider or an object with send(method, params)",
     );
     ledger.close();
   });
