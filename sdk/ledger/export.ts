@@ -281,6 +281,9 @@ export function exportTable(db: Db, table: ExportTable, format: "json" | "csv"):
       details: `Tables: ${Object.keys(EXPORT_TABLES).join(", ")}`,
     });
   }
+  if (format !== "json" && format !== "csv") {
+    throw new ExportError(`No format "${String(format)}" to export a table in: give json or csv`);
+  }
   const rows = db.prepare(sql).all<Record<string, string | number | null>>();
   if (format === "csv") return toCsv(rows);
   const parsed =

@@ -51,7 +51,7 @@ export {
   type EventArgs,
   type JsonValue,
 } from "./decode.js";
-export { positionOf, licenceIdOf, MAX_TIME, POSITION_FACTOR, type LedgerEvent } from "./project.js";
+export { positionOf, MAX_TIME, POSITION_FACTOR, type LedgerEvent } from "./project.js";
 export { openDatabase, type Db, type Statement } from "./db.js";
 export {
   toJson,

@@ -133,8 +133,12 @@ export const productQuerySchema = z.object({ productId: idSchema });
 export type ProductQuery = z.input<typeof productQuerySchema>;
 
 /** The ecosystem's indicators over a period (both ends inclusive, default: everything so far). */
-export const indicatorsQuerySchema = z.object({
-  from: timeSchema.optional(),
-  to: timeSchema.optional(),
-});
+export const indicatorsQuerySchema = z
+  .object({
+    from: timeSchema.optional(),
+    to: timeSchema.optional(),
+  })
+  .refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, {
+    message: "from is later than to: the period would be empty",
+  });
 export type IndicatorsQuery = z.input<typeof indicatorsQuerySchema>;

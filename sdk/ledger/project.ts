@@ -15,7 +15,7 @@
  *
  * @module
  */
-import { AbiCoder, keccak256 } from "ethers";
+import { computeLicenceId } from "../licensing.js";
 import type { Db } from "./db.js";
 import type { ContractName, EventArgs, JsonValue } from "./decode.js";
 
@@ -57,13 +57,6 @@ export const MODEL = ["Purchase", "Renewal", "Offer", "PublicInterest"] as const
 export const LICENSING_ROLE = ["Platform", "City", "Provider", "Contributors"] as const;
 export const POOL_ROLE = ["Platform", "City", "Provider"] as const;
 export const WEIGHT_CHANGE = ["Joined", "Set", "Left", "SettledOut"] as const;
-
-const coder = AbiCoder.defaultAbiCoder();
-
-/** `keccak256(abi.encode(productId, licensee, purpose))`, as DataLicensing computes a licence's id. */
-export function licenceIdOf(productId: number | bigint, licensee: string, purpose: string): string {
-  return keccak256(coder.encode(["uint256", "address", "bytes32"], [productId, licensee, purpose]));
-}
 
 const str = (a: EventArgs, k: string): string => a[k] as string;
 const num = (a: EventArgs, k: string): number => a[k] as number;
@@ -350,32 +343,13 @@ export class Projector {
         str(a, "termsHash"),
         e.time,
       );
-    const allow = this.db.prepare(
-      "INSERT OR IGNORE INTO product_purposes (product_id, purpose) VALUES (?, ?)",
-    );
-    for (const purpose of list(a, "purposes")) allow.run(id, purpose);
-    this.db
-      .prepare(
-        `INSERT INTO product_terms (product_id, terms_version, price, period, renewable, metadata_uri,
-           terms_hash, time) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        id,
-        num(p, "termsVersion"),
-        str(p, "price"),
-        period,
-        p.renewable ? 1 : 0,
-        str(a, "metadataURI"),
-        str(a, "termsHash"),
-        e.time,
-      );
+    this.allowPurposes(id, list(a, "purposes"));
+    this.recordTerms(id, e.time);
   }
 
   private termsUpdated(e: LedgerEvent): void {
     const a = e.args;
     const id = Number(big(a, "productId"));
-    const period = saturatedTime(str(a, "period"));
-    const renewable = a.renewable ? 1 : 0;
     this.db
       .prepare(
         `UPDATE products SET terms_version = ?, price = ?, period = ?, renewable = ?, metadata_uri = ?,
@@ -384,35 +358,37 @@ export class Projector {
       .run(
         num(a, "termsVersion"),
         str(a, "price"),
-        period,
-        renewable,
+        saturatedTime(str(a, "period")),
+        a.renewable ? 1 : 0,
         str(a, "metadataURI"),
         str(a, "termsHash"),
         id,
       );
-    const allow = this.db.prepare(
-      "INSERT OR IGNORE INTO product_purposes (product_id, purpose) VALUES (?, ?)",
-    );
-    for (const purpose of list(a, "allowedPurposes")) allow.run(id, purpose);
+    this.allowPurposes(id, list(a, "allowedPurposes"));
     const disallow = this.db.prepare(
       "DELETE FROM product_purposes WHERE product_id = ? AND purpose = ?",
     );
     for (const purpose of list(a, "disallowedPurposes")) disallow.run(id, purpose);
+    this.recordTerms(id, e.time);
+  }
+
+  private allowPurposes(productId: number, purposes: readonly string[]): void {
+    const allow = this.db.prepare(
+      "INSERT OR IGNORE INTO product_purposes (product_id, purpose) VALUES (?, ?)",
+    );
+    for (const purpose of purposes) allow.run(productId, purpose);
+  }
+
+  /** Appends the product's current terms (as just written to `products`) to `product_terms`. */
+  private recordTerms(productId: number, time: number): void {
     this.db
       .prepare(
         `INSERT INTO product_terms (product_id, terms_version, price, period, renewable, metadata_uri,
-           terms_hash, time) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+           terms_hash, time)
+         SELECT id, terms_version, price, period, renewable, metadata_uri, terms_hash, ? FROM products
+         WHERE id = ?`,
       )
-      .run(
-        id,
-        num(a, "termsVersion"),
-        str(a, "price"),
-        period,
-        renewable,
-        str(a, "metadataURI"),
-        str(a, "termsHash"),
-        e.time,
-      );
+      .run(time, productId);
   }
 
   private productPaused(e: LedgerEvent): void {
@@ -442,7 +418,7 @@ export class Projector {
     const productId = Number(big(a, "productId"));
     const licensee = str(a, "licensee");
     const purpose = str(a, "purpose");
-    const licenceId = licenceIdOf(productId, licensee, purpose);
+    const licenceId = computeLicenceId(big(a, "productId"), licensee, purpose);
     const model = MODEL[num(a, "model")] ?? String(num(a, "model"));
     const expiresExact = str(a, "expiresAt");
     const expires = saturatedTime(expiresExact);
@@ -537,7 +513,7 @@ export class Projector {
     const productId = Number(big(a, "productId"));
     const licensee = str(a, "licensee");
     const purpose = str(a, "purpose");
-    const licenceId = licenceIdOf(productId, licensee, purpose);
+    const licenceId = computeLicenceId(big(a, "productId"), licensee, purpose);
     const revoked = e.name === "LicenceRevoked";
     const status = revoked ? "Revoked" : "Cancelled";
     const current = this.db

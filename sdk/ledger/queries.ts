@@ -507,7 +507,11 @@ export class LedgerQueries {
   /** Whether one subject's consent covers the grantee, purpose and categories at `at`. */
   isValid(query: CohortQuery & { subject: string }): boolean {
     const q = parseInput(cohortQuerySchema, query, "validity query");
-    const { subject } = parseInput(citizenQuerySchema, { subject: query.subject }, "subject");
+    const { subject } = parseInput(
+      citizenQuerySchema,
+      { subject: query.subject },
+      "validity query",
+    );
     const at = q.at ?? this.defaultTime();
     const placeholders = q.categories.map(() => "?").join(", ");
     const row = this.db
@@ -1449,8 +1453,13 @@ export class LedgerQueries {
       }
       return t;
     };
-    const add = (t: TokenIndicators, k: keyof TokenIndicators, v: string) => {
-      (t[k] as string) = (BigInt(t[k] as string) + BigInt(v)).toString();
+    const PARTS = ["platform", "city", "provider", "contributors"] as const;
+    /** A token's count of sales or deposits, with the platform's, city's, provider's and contributors' parts. */
+    type SplitSums = { token: string; n: number } & Record<(typeof PARTS)[number], string>;
+    const addParts = (r: SplitSums): TokenIndicators => {
+      const t = entry(r.token);
+      for (const k of PARTS) t[k] = (BigInt(t[k]) + BigInt(r[k])).toString();
+      return t;
     };
     for (const r of this.db
       .prepare(
@@ -1459,19 +1468,10 @@ export class LedgerQueries {
            big_sum(contributors_share) AS contributors
          FROM sales WHERE time BETWEEN $lo AND $hi AND price != '0' GROUP BY token`,
       )
-      .all<{
-        token: string;
-        n: number;
-        price: string;
-        platform: string;
-        city: string;
-        provider: string;
-        contributors: string;
-      }>(window)) {
-      const t = entry(r.token);
+      .all<SplitSums & { price: string }>(window)) {
+      const t = addParts(r);
       t.sales = r.n;
       t.salesValue = r.price;
-      for (const k of ["platform", "city", "provider", "contributors"] as const) add(t, k, r[k]);
     }
     for (const r of this.db
       .prepare(
@@ -1480,19 +1480,10 @@ export class LedgerQueries {
          FROM pool_ledger pl JOIN pools p ON p.id = pl.pool_id
          WHERE pl.kind = 'deposit' AND pl.time BETWEEN $lo AND $hi GROUP BY p.token`,
       )
-      .all<{
-        token: string;
-        n: number;
-        amount: string;
-        platform: string;
-        city: string;
-        provider: string;
-        contributors: string;
-      }>(window)) {
-      const t = entry(r.token);
+      .all<SplitSums & { amount: string }>(window)) {
+      const t = addParts(r);
       t.deposits = r.n;
       t.depositsValue = r.amount;
-      for (const k of ["platform", "city", "provider", "contributors"] as const) add(t, k, r[k]);
     }
     for (const r of this.db
       .prepare(

@@ -147,6 +147,9 @@ export class LedgerReader {
   format(answer: LedgerAnswer, format: "json" | "csv" | "html"): string {
     if (format === "json") return toJson(answer);
     if (format === "csv") return toCsv(answerRows(answer));
+    if (format !== "html") {
+      throw new InvalidInputError(`No format "${String(format)}": give json, csv or html`);
+    }
     if (answer.question !== "citizen-report") {
       throw new InvalidInputError(
         `HTML is made for the citizen's report only, not for ${answer.question}`,

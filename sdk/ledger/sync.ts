@@ -55,8 +55,8 @@ export interface SyncOptions {
   /** Stop at this block (at most the confirmed head). */
   toBlock?: number;
   /**
-   * Blocks to wait before reading a block: 0 on Hardhat's and Anvil's development chains (31337, 1337),
-   * 12 elsewhere by default.
+   * Blocks to wait before reading a block: 0 on development chains (31337: Hardhat, Anvil; 1337: geth
+   * --dev, Ganache), 12 elsewhere by default.
    */
   confirmations?: number;
   /** Blocks per `eth_getLogs`, at most (default 5,000). */
@@ -120,7 +120,7 @@ export async function syncLedger(
   }
   const state = store.bindSource(chainId, contracts, options.startBlock ?? 0);
   const confirmations = options.confirmations ?? (DEV_CHAINS.has(chainId) ? 0 : 12);
-  const maxRange = Math.max(1, Math.floor(options.rangeSize ?? 5_000));
+  const maxRange = options.rangeSize ?? 5_000; // checked above: a whole number, at least 1
   const refused = options.isRangeRefusal ?? isRangeRefusal;
   const byAddress = new Map<string, ContractName>([
     [state.contracts.registry.toLowerCase(), "ConsentRegistry"],

@@ -1,7 +1,9 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 import { id, parseEther } from "ethers";
+import { InvalidInputError } from "../../sdk/index.js";
 import {
+  ExportError,
   LedgerReader,
   citizenReportHtml,
   escapeHtml,
@@ -142,6 +144,24 @@ describe("Ledger exports", function () {
       `'=HYPERLINK("x"), then\nmore`,
     );
     expect(() => ledger.format(product, "html")).to.throw("citizen's report only");
+  });
+
+  it("refuses a table it does not export and a format it does not write, naming the ones it does", async () => {
+    const { w, ledger } = await loadFixture(exportFixture);
+    const report = ledger.citizenReport({ subject: w.citizens[0]!.address });
+    expect(() => ledger.format(report, "xml" as "json")).to.throw(
+      InvalidInputError,
+      'No format "xml": give json, csv or html',
+    );
+    expect(() => ledger.exportTable("sales", "html" as "json")).to.throw(
+      ExportError,
+      'No format "html" to export a table in: give json or csv',
+    );
+    expect(() => ledger.exportTable("sale" as "sales", "csv"))
+      .to.throw(ExportError, 'No table "sale" to export')
+      .with.property("details")
+      .that.contains("sales")
+      .and.contains("licence-history");
   });
 
   describe("citizen's report as HTML", () => {

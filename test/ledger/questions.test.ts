@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { network } from "hardhat";
-import { parseEther } from "ethers";
+import { ZeroAddress, parseEther } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import { createConsentReceipt, hashConsentReceipt, InvalidInputError } from "../../sdk/index.js";
 import { LedgerReader, type Eip1193Provider } from "../../sdk/ledger/index.js";
@@ -525,5 +525,42 @@ describe("Ledger questions", function () {
       expect(late.value).to.deep.equal([]);
       expect(late.consents).to.deep.include({ given: 1, withdrawn: 1, withdrawAll: 1 });
     });
+  });
+
+  it("refuses bad input to every question, naming the field and what it should be", async () => {
+    const { ledger } = await loadFixture(cityFixture);
+    const refusal = (ask: () => unknown, fragment: string) =>
+      expectRejection(Promise.resolve().then(ask), InvalidInputError, fragment);
+    await refusal(
+      () =>
+        ledger.isValid({
+          grantee: ZeroAddress,
+          purpose: PURPOSE,
+          categories: ["Age"],
+          subject: "x",
+        }),
+      'Invalid validity query: subject: "x" is not an address',
+    );
+    await refusal(
+      () => ledger.citizenReport({ subject: "alice" }),
+      'Invalid citizen report query: subject: "alice" is not an address',
+    );
+    await refusal(
+      () => ledger.controllerRecord({ controller: ZeroAddress, at: -5 }),
+      'Invalid controller record query: at: "-5" is not a time',
+    );
+    await refusal(
+      () => ledger.productReport({ productId: 0 }),
+      "Invalid product report query: productId: must be positive",
+    );
+    await refusal(
+      () => ledger.productReport({ productId: 1.5 }),
+      "productId: must be a whole number",
+    );
+    await refusal(() => ledger.indicators({ from: "soon" }), 'from: "soon" is not a time');
+    await refusal(
+      () => ledger.indicators({ from: "2026-02-01", to: "2026-01-01" }),
+      "Invalid indicators query: from is later than to: the period would be empty",
+    );
   });
 });

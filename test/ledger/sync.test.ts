@@ -5,6 +5,7 @@ import path from "node:path";
 import { network } from "hardhat";
 import { JsonRpcProvider, Network, parseEther } from "ethers";
 import {
+  DERIVED_TABLES,
   LedgerReader,
   LedgerSourceMismatchError,
   LedgerSyncError,
@@ -32,30 +33,7 @@ const { loadFixture, mine } = networkHelpers;
 const rpc = provider as unknown as Eip1193Provider;
 
 /** Events and every derived table: what two ledgers of the same chain must hold alike. */
-const STATE_TABLES = [
-  "events",
-  "category_sets",
-  "category_set_members",
-  "subjects",
-  "subject_epochs",
-  "consents",
-  "consent_history",
-  "parties",
-  "products",
-  "product_purposes",
-  "product_terms",
-  "licences",
-  "licence_history",
-  "sales",
-  "revenue_withdrawals",
-  "pools",
-  "pool_beneficiaries",
-  "members",
-  "memberships",
-  "pool_ledger",
-  "member_flows",
-  "donations",
-];
+const STATE_TABLES = ["events", ...DERIVED_TABLES];
 
 async function activeWorld(): Promise<LedgerWorld> {
   const w = await deployLedgerWorld(ethers);
@@ -331,7 +309,7 @@ describe("Ledger sync", function () {
     ledger.close();
   });
 
-  it("refuses options that are not whole numbers in range", async () => {
+  it("refuses options that are not whole numbers in range, and a provider it cannot call", async () => {
     const w = await loadFixture(activeWorld);
     const ledger = LedgerReader.open({ database: ":memory:" });
     const sync = (options: Record<string, number>) =>
@@ -350,6 +328,11 @@ describe("Ledger sync", function () {
       sync({ startBlock: 1.5 }),
       InvalidInputError,
       "startBlock must be a whole number",
+    );
+    await expectRejection(
+      ledger.sync({ provider: {} as Eip1193Provider, contracts: w.contracts }),
+      RpcError,
+      "The ledger needs a JSON-RPC URL, an EIP-1193 provider or an object with send(method, params)",
     );
     ledger.close();
   });
