@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { network } from "hardhat";
-import { AbiCoder, keccak256, parseEther, type ContractTransactionResponse } from "ethers";
+import { AbiCoder, keccak256, parseEther } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import {
   DAY,
@@ -14,6 +14,7 @@ import {
   type OfferStruct,
 } from "../helpers/licensing.js";
 import { malleate } from "../helpers/consent.js";
+import { gasOf } from "../helpers/expect.js";
 
 const { ethers, networkHelpers } = await network.create();
 const { loadFixture, time } = networkHelpers;
@@ -148,9 +149,6 @@ async function smartWalletProduct(f: Fixture) {
   );
   return { wallet, walletAddress };
 }
-
-const gasOf = async (tx: Promise<ContractTransactionResponse>) =>
-  (await (await tx).wait())!.gasUsed;
 
 describe("DataLicensing", () => {
   describe("registerParties", () => {
