@@ -6,6 +6,7 @@ import {DataLicensing} from "../../contracts/licensing/DataLicensing.sol";
 import {IRevenuePool} from "../../contracts/interfaces/IRevenuePool.sol";
 import {RevenuePool} from "../../contracts/revenue/RevenuePool.sol";
 import {MockERC20} from "../../contracts/mocks/MockERC20.sol";
+import {Eip712} from "./utils/Eip712.sol";
 import {RevenueTypedData} from "./utils/RevenueTypedData.sol";
 import {TestBase} from "./utils/TestBase.sol";
 import {VM} from "./utils/Vm.sol";
@@ -207,7 +208,7 @@ contract RevenuePoolTest is TestBase {
             nonce: _pool.nonces(member),
             deadline: block.timestamp + 1 hours
         });
-        bytes memory signature = RevenueTypedData.sign(_keys[0], RevenueTypedData.claimDigest(address(_pool), request));
+        bytes memory signature = Eip712.sign(_keys[0], RevenueTypedData.claimDigest(address(_pool), request));
 
         if (request.fee > balance - donation) {
             VM.expectRevert(

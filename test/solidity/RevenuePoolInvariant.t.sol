@@ -10,6 +10,7 @@ import {RevenuePool} from "../../contracts/revenue/RevenuePool.sol";
 import {MockERC20} from "../../contracts/mocks/MockERC20.sol";
 import {RejectingReceiver} from "../../contracts/mocks/RejectingReceiver.sol";
 import {InvariantBase} from "./utils/InvariantBase.sol";
+import {Eip712} from "./utils/Eip712.sol";
 import {RevenueTypedData} from "./utils/RevenueTypedData.sol";
 import {SaleLogs} from "./utils/SaleLogs.sol";
 import {VM} from "./utils/Vm.sol";
@@ -272,10 +273,7 @@ contract RevenuePoolHandler {
             nonce: _nonces[c],
             deadline: block.timestamp + 1 hours
         });
-        bytes memory signature = RevenueTypedData.sign(
-            _keys[c],
-            RevenueTypedData.joinDigest(address(revenuePool), request)
-        );
+        bytes memory signature = Eip712.sign(_keys[c], RevenueTypedData.joinDigest(address(revenuePool), request));
 
         bytes memory expected;
         if (caller == stranger) {
@@ -525,7 +523,7 @@ contract RevenuePoolHandler {
             deadline: block.timestamp + 1 hours
         });
         bool wrongSigner = signerSeed % 8 == 0;
-        bytes memory signature = RevenueTypedData.sign(
+        bytes memory signature = Eip712.sign(
             _keys[wrongSigner ? (c + 1) % CITIZENS : c],
             RevenueTypedData.claimDigest(address(revenuePool), request)
         );
