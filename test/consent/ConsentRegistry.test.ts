@@ -1170,7 +1170,7 @@ describe("ConsentRegistry", () => {
 
     it("keeps a subject's first withdraw-all within its budget", async () => {
       // The subject's state slot is written for the first time here (20,000 gas for a new storage slot):
-      // see docs/consent-registry.md, "Gas".
+      // see docs/consent-registry.md, "Storage and gas".
       const { registry, subject, grantee } = await loadFixture(deployFixture);
       await grantOne(registry, subject, grantee.address);
       expect(await gasOf(registry.connect(subject).withdrawAll(subject.address))).to.be.at.most(
