@@ -938,9 +938,9 @@ describe("ConsentRegistry", () => {
         "WithdrawAllRequest",
         all,
       );
-      await expect(
-        registry.connect(relayer).withdrawAllBySig(all, allSig),
-      ).to.be.revertedWithCustomError(registry, "ConsentRegistryInvalidSignature");
+      await expect(registry.connect(relayer).withdrawAllBySig(all, allSig))
+        .to.be.revertedWithCustomError(registry, "ConsentRegistryInvalidSignature")
+        .withArgs(await wallet.getAddress());
       await wallet.connect(subject).setAccepting(true);
       await expect(registry.connect(relayer).withdrawAllBySig(all, allSig)).to.emit(
         registry,

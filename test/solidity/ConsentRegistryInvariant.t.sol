@@ -5,6 +5,7 @@ import {ConsentRegistry} from "../../contracts/consent/ConsentRegistry.sol";
 import {IConsentRegistry} from "../../contracts/interfaces/IConsentRegistry.sol";
 import {ConsentTypedData} from "./utils/ConsentTypedData.sol";
 import {Eip712} from "./utils/Eip712.sol";
+import {HandlerBase} from "./utils/HandlerBase.sol";
 import {InvariantBase} from "./utils/InvariantBase.sol";
 import {VM} from "./utils/Vm.sol";
 
@@ -20,7 +21,7 @@ import {VM} from "./utils/Vm.sol";
 /// The model says it goes through only if nothing happened to that consent (its nonce) or to the subject
 /// (a withdraw-all) since the signature, its deadline has not passed and its expiry is not in the past;
 /// otherwise it must be refused with the first of those errors, in the registry's order.
-contract ConsentRegistryHandler {
+contract ConsentRegistryHandler is HandlerBase {
     uint256 public constant SUBJECTS = 4;
     uint256 public constant GRANTEES = 2;
     uint256 public constant PURPOSES = 2;
@@ -61,11 +62,6 @@ contract ConsentRegistryHandler {
     mapping(uint256 subjectIndex => address) private _modelOperator;
     mapping(uint256 subjectIndex => uint32) private _modelWithdrawAlls;
 
-    /// @notice Actions whose outcome (success, or which error) differed from the model's prediction.
-    uint256 public mismatches;
-    /// @notice Successful state changes made, and refusals correctly predicted (to see the campaign work).
-    uint256 public changes;
-    uint256 public refusals;
     /// @notice Held grants relayed successfully, and refused (stale nonce or epoch, deadline, expiry).
     uint256 public heldGrantsRelayed;
     uint256 public heldGrantsRefused;
@@ -416,15 +412,6 @@ contract ConsentRegistryHandler {
         consent.categoryMask = mask;
         ++consent.nonce;
         ++changes;
-    }
-
-    /// @dev A refusal is as predicted only if one was predicted (`expected` non-empty) and the data match.
-    function _expectError(bytes memory reason, bytes memory expected) private {
-        if (expected.length != 0 && keccak256(reason) == keccak256(expected)) {
-            ++refusals;
-        } else {
-            ++mismatches;
-        }
     }
 
     function _categoryList(uint8 mask) private view returns (bytes32[] memory list) {
