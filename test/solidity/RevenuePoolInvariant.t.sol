@@ -847,11 +847,6 @@ contract RevenuePoolHandler is HandlerBase {
         }
     }
 
-    /// @notice Everything pool `p` (index, not id) has earned `role`, from the model's running total.
-    function modelEarned(uint256 p, uint256 role) external view returns (uint256) {
-        return _modelEarned(p, role);
-    }
-
     /// @notice The ghosts by token: paid in, paid out.
     function ghosts() external view returns (uint256[2] memory paidIn, uint256[2] memory paidOut) {
         return (ghostIn, ghostOut);
