@@ -58,12 +58,18 @@ async function grantOne(
 
 async function signedGrant(
   f: Fixture,
-  overrides: Partial<{ nonce: bigint; epoch: number; deadline: bigint; validUntil: bigint }> = {},
+  overrides: Partial<{
+    purpose: Hex;
+    nonce: bigint;
+    epoch: number;
+    deadline: bigint;
+    validUntil: bigint;
+  }> = {},
 ) {
   const request = {
     subject: f.subject.address as Hex,
     grantee: f.grantee.address as Hex,
-    purpose: PURPOSE,
+    purpose: overrides.purpose ?? PURPOSE,
     categories: CATEGORIES,
     validUntil: overrides.validUntil ?? FAR_FUTURE,
     receiptHash: RECEIPT,
@@ -735,23 +741,7 @@ describe("ConsentRegistry", () => {
     it("does not let a stuck signature block signatures for other consents", async () => {
       const f = await loadFixture(deployFixture);
       await signedGrant(f); // signed, never relayed
-      const other = {
-        subject: f.subject.address as Hex,
-        grantee: f.grantee.address as Hex,
-        purpose: OTHER_PURPOSE,
-        categories: CATEGORIES,
-        validUntil: FAR_FUTURE,
-        receiptHash: RECEIPT,
-        nonce: 0n,
-        epoch: 0,
-        deadline: (await now()) + 3_600n,
-      };
-      const signature = await signRequest(
-        f.subject,
-        await domainOf(f.registry),
-        "GrantRequest",
-        other,
-      );
+      const { request: other, signature } = await signedGrant(f, { purpose: OTHER_PURPOSE });
       await expect(f.registry.connect(f.relayer).grantBySig(other, signature)).to.emit(
         f.registry,
         "ConsentGranted",
