@@ -16,6 +16,7 @@ import {
   malleate,
   signRequest,
 } from "../helpers/consent.js";
+import { gasOf } from "../helpers/expect.js";
 
 const { ethers, networkHelpers } = await network.create();
 const { loadFixture, time } = networkHelpers;
@@ -57,12 +58,18 @@ async function grantOne(
 
 async function signedGrant(
   f: Fixture,
-  overrides: Partial<{ nonce: bigint; epoch: number; deadline: bigint; validUntil: bigint }> = {},
+  overrides: Partial<{
+    purpose: Hex;
+    nonce: bigint;
+    epoch: number;
+    deadline: bigint;
+    validUntil: bigint;
+  }> = {},
 ) {
   const request = {
     subject: f.subject.address as Hex,
     grantee: f.grantee.address as Hex,
-    purpose: PURPOSE,
+    purpose: overrides.purpose ?? PURPOSE,
     categories: CATEGORIES,
     validUntil: overrides.validUntil ?? FAR_FUTURE,
     receiptHash: RECEIPT,
@@ -512,11 +519,11 @@ describe("ConsentRegistry", () => {
     it("costs the same gas whatever the number of consents", async () => {
       const one = await loadFixture(withOperatorFixture);
       await grantOne(one.registry, one.subject, one.grantee.address);
-      const gasWithOne = (await (await withdrawAllVia(one, "subject")).wait())!.gasUsed;
+      const gasWithOne = await gasOf(withdrawAllVia(one, "subject"));
       const g = await loadFixture(withOperatorFixture);
       for (let i = 0; i < 40; i++)
         await grantOne(g.registry, g.subject, g.grantee.address, id(`p${i}`) as Hex);
-      const gasWithForty = (await (await withdrawAllVia(g, "subject")).wait())!.gasUsed;
+      const gasWithForty = await gasOf(withdrawAllVia(g, "subject"));
       expect(gasWithForty).to.equal(gasWithOne);
     });
 
@@ -734,23 +741,7 @@ describe("ConsentRegistry", () => {
     it("does not let a stuck signature block signatures for other consents", async () => {
       const f = await loadFixture(deployFixture);
       await signedGrant(f); // signed, never relayed
-      const other = {
-        subject: f.subject.address as Hex,
-        grantee: f.grantee.address as Hex,
-        purpose: OTHER_PURPOSE,
-        categories: CATEGORIES,
-        validUntil: FAR_FUTURE,
-        receiptHash: RECEIPT,
-        nonce: 0n,
-        epoch: 0,
-        deadline: (await now()) + 3_600n,
-      };
-      const signature = await signRequest(
-        f.subject,
-        await domainOf(f.registry),
-        "GrantRequest",
-        other,
-      );
+      const { request: other, signature } = await signedGrant(f, { purpose: OTHER_PURPOSE });
       await expect(f.registry.connect(f.relayer).grantBySig(other, signature)).to.emit(
         f.registry,
         "ConsentGranted",
@@ -937,9 +928,9 @@ describe("ConsentRegistry", () => {
         "WithdrawAllRequest",
         all,
       );
-      await expect(
-        registry.connect(relayer).withdrawAllBySig(all, allSig),
-      ).to.be.revertedWithCustomError(registry, "ConsentRegistryInvalidSignature");
+      await expect(registry.connect(relayer).withdrawAllBySig(all, allSig))
+        .to.be.revertedWithCustomError(registry, "ConsentRegistryInvalidSignature")
+        .withArgs(await wallet.getAddress());
       await wallet.connect(subject).setAccepting(true);
       await expect(registry.connect(relayer).withdrawAllBySig(all, allSig)).to.emit(
         registry,
@@ -1146,8 +1137,6 @@ describe("ConsentRegistry", () => {
     // Gas is deterministic: these budgets fail the suite when a change makes a hot path dearer.
     it("stays within the budget of each operation (subject with an operator)", async () => {
       const f = await loadFixture(withOperatorFixture);
-      const gasOf = async (tx: Promise<ContractTransactionResponse>) =>
-        (await (await tx).wait())!.gasUsed;
       expect(
         await gasOf(
           f.registry
@@ -1171,11 +1160,12 @@ describe("ConsentRegistry", () => {
 
     it("keeps a subject's first withdraw-all within its budget", async () => {
       // The subject's state slot is written for the first time here (20,000 gas for a new storage slot):
-      // see docs/consent-registry.md, "Gas".
+      // see docs/consent-registry.md, "Storage and gas".
       const { registry, subject, grantee } = await loadFixture(deployFixture);
       await grantOne(registry, subject, grantee.address);
-      const receipt = await (await registry.connect(subject).withdrawAll(subject.address)).wait();
-      expect(receipt!.gasUsed).to.be.at.most(47_000n);
+      expect(await gasOf(registry.connect(subject).withdrawAll(subject.address))).to.be.at.most(
+        47_000n,
+      );
     });
   });
 });

@@ -1,5 +1,4 @@
 import { Signature, id, type Signer } from "ethers";
-import type { ConsentRegistry } from "../../typechain-types/index.js";
 import {
   consentTypedData,
   type ConsentDomain,
@@ -25,14 +24,30 @@ export const FAR_FUTURE = 2n ** 40n - 1n;
 /** secp256k1 group order, to build malleable (high-s) signatures. */
 export const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
 
-/** The registry's EIP-712 domain as the contract reports it. */
-export async function domainOf(registry: ConsentRegistry): Promise<ConsentDomain> {
-  const d = await registry.eip712Domain();
+/** A contract that reports its EIP-712 domain (EIP-5267): the registry, the licensing contract, the pool, a permit token. */
+export interface Eip712Contract {
+  eip712Domain(): Promise<{
+    name: string;
+    version: string;
+    chainId: bigint;
+    verifyingContract: string;
+  }>;
+}
+
+/**
+ * A contract's EIP-712 domain as the contract reports it, with `override` applied (pass another chain id or
+ * verifying contract to sign over an altered domain and test refusals).
+ */
+export async function domainOf(
+  contract: Eip712Contract,
+  override: Partial<{ chainId: bigint; verifyingContract: string }> = {},
+): Promise<ConsentDomain> {
+  const d = await contract.eip712Domain();
   return {
     name: d.name,
     version: d.version,
-    chainId: d.chainId,
-    verifyingContract: d.verifyingContract as Hex,
+    chainId: override.chainId ?? d.chainId,
+    verifyingContract: (override.verifyingContract ?? d.verifyingContract) as Hex,
   };
 }
 

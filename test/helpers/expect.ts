@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import type { ContractTransactionResponse } from "ethers";
 
 /** Awaits a promise that must reject with `type`, whose message contains `fragment`; returns the error. */
 export async function expectRejection<E extends Error>(
@@ -24,4 +25,9 @@ export function thrown(fn: () => unknown): Error {
     return error as Error;
   }
   throw new Error("expected the call to throw");
+}
+
+/** The gas a transaction used, once mined: for gas-budget assertions. */
+export async function gasOf(tx: Promise<ContractTransactionResponse>): Promise<bigint> {
+  return (await (await tx).wait())!.gasUsed;
 }

@@ -1,6 +1,7 @@
 import { Signature, id, type Signer } from "ethers";
 import type { DataLicensing, MockERC20 } from "../../typechain-types/index.js";
 import { OFFER_TYPES, PERMIT_TYPES } from "../../sdk/licensing-typed-data.js";
+import { domainOf } from "./consent.js";
 
 type Hex = `0x${string}`;
 
@@ -30,14 +31,11 @@ export async function signOffer(
   offer: OfferStruct,
   domainOverride: Partial<{ chainId: bigint; verifyingContract: string }> = {},
 ): Promise<Hex> {
-  const d = await licensing.eip712Domain();
-  const domain = {
-    name: d.name,
-    version: d.version,
-    chainId: domainOverride.chainId ?? d.chainId,
-    verifyingContract: domainOverride.verifyingContract ?? d.verifyingContract,
-  };
-  return (await signer.signTypedData(domain, { Offer: [...OFFER_TYPES.Offer] }, offer)) as Hex;
+  return (await signer.signTypedData(
+    await domainOf(licensing, domainOverride),
+    { Offer: [...OFFER_TYPES.Offer] },
+    offer,
+  )) as Hex;
 }
 
 /** Signs an EIP-2612 permit letting `spender` take `value` of `token` from `owner`. */
@@ -49,14 +47,8 @@ export async function signPermit(
   deadline: bigint,
 ): Promise<{ v: number; r: string; s: string }> {
   const address = await owner.getAddress();
-  const d = await token.eip712Domain();
   const signature = await owner.signTypedData(
-    {
-      name: d.name,
-      version: d.version,
-      chainId: d.chainId,
-      verifyingContract: d.verifyingContract,
-    },
+    await domainOf(token),
     { Permit: [...PERMIT_TYPES.Permit] },
     { owner: address, spender, value, nonce: await token.nonces(address), deadline },
   );

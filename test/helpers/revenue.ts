@@ -11,7 +11,7 @@ import {
   type RevenuePrimaryType,
   type RevenueRequests,
 } from "../../sdk/revenue-typed-data.js";
-import { CAT_A, CAT_B, CATEGORIES, FAR_FUTURE, PURPOSE } from "./consent.js";
+import { CAT_A, CAT_B, CATEGORIES, FAR_FUTURE, PURPOSE, domainOf } from "./consent.js";
 
 type Hex = `0x${string}`;
 
@@ -49,15 +49,10 @@ export async function signRevenue<P extends RevenuePrimaryType>(
   message: RevenueRequests[P],
   domainOverride: Partial<{ chainId: bigint; verifyingContract: string }> = {},
 ): Promise<Hex> {
-  const d = await pool.eip712Domain();
-  const domain = {
-    name: d.name,
-    version: d.version,
-    chainId: domainOverride.chainId ?? d.chainId,
-    verifyingContract: domainOverride.verifyingContract ?? d.verifyingContract,
-  };
   const types = { [primaryType]: [...REVENUE_TYPES[primaryType]] };
-  return (await signer.signTypedData(domain, types, { ...message })) as Hex;
+  return (await signer.signTypedData(await domainOf(pool, domainOverride), types, {
+    ...message,
+  })) as Hex;
 }
 
 export interface RevenueWorld {

@@ -1,8 +1,7 @@
 import { expect } from "chai";
 import { network } from "hardhat";
-import { AbiCoder, keccak256, parseEther, type ContractTransactionResponse } from "ethers";
+import { AbiCoder, keccak256, parseEther } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
-import type { DataLicensing, MockERC20 } from "../../typechain-types/index.js";
 import {
   DAY,
   MARKETING,
@@ -15,6 +14,7 @@ import {
   type OfferStruct,
 } from "../helpers/licensing.js";
 import { malleate } from "../helpers/consent.js";
+import { gasOf } from "../helpers/expect.js";
 
 const { ethers, networkHelpers } = await network.create();
 const { loadFixture, time } = networkHelpers;
@@ -131,8 +131,24 @@ async function offerFor(f: Fixture, overrides: Partial<OfferStruct> = {}): Promi
   };
 }
 
-const gasOf = async (tx: Promise<ContractTransactionResponse>) =>
-  (await (await tx).wait())!.gasUsed;
+/**
+ * A smart-contract wallet (ERC-1271) owned by the provider's key, which registers parties 2 and publishes
+ * product 5 (perpetual, price 1) as their provider.
+ */
+async function smartWalletProduct(f: Fixture) {
+  const wallet = await ethers.deployContract("MockSmartWallet", [f.provider.address]);
+  const walletAddress = await wallet.getAddress();
+  const call = (data: string) => wallet.connect(f.provider).execute(f.address, data);
+  await call(
+    f.licensing.interface.encodeFunctionData("registerParties", [f.city.address, f.pool.address]),
+  );
+  await call(
+    f.licensing.interface.encodeFunctionData("publish", [
+      { ...f.base, partiesId: 2, price: 1n, period: 0n, renewable: false },
+    ]),
+  );
+  return { wallet, walletAddress };
+}
 
 describe("DataLicensing", () => {
   describe("registerParties", () => {
@@ -794,20 +810,7 @@ describe("DataLicensing", () => {
 
     it("accepts an offer from a provider that is a smart-contract wallet (ERC-1271)", async () => {
       const f = await loadFixture(deployFixture);
-      const wallet = await ethers.deployContract("MockSmartWallet", [f.provider.address]);
-      const walletAddress = await wallet.getAddress();
-      const call = (data: string) => wallet.connect(f.provider).execute(f.address, data);
-      await call(
-        f.licensing.interface.encodeFunctionData("registerParties", [
-          f.city.address,
-          f.pool.address,
-        ]),
-      );
-      await call(
-        f.licensing.interface.encodeFunctionData("publish", [
-          { ...f.base, partiesId: 2, price: 1n, period: 0n, renewable: false },
-        ]),
-      );
+      const { walletAddress } = await smartWalletProduct(f);
       const offer = await offerFor(f, { productId: 5n });
       const signature = await signOffer(f.provider, f.licensing, offer); // the wallet's owner key signs
       await expect(f.licensing.connect(f.buyer).acceptOffer(offer, signature)).to.emit(
@@ -819,20 +822,7 @@ describe("DataLicensing", () => {
 
     it("refuses an offer while the provider's ERC-1271 wallet refuses its signature, and accepts it once the wallet accepts again", async () => {
       const f = await loadFixture(deployFixture);
-      const wallet = await ethers.deployContract("MockSmartWallet", [f.provider.address]);
-      const walletAddress = await wallet.getAddress();
-      const call = (data: string) => wallet.connect(f.provider).execute(f.address, data);
-      await call(
-        f.licensing.interface.encodeFunctionData("registerParties", [
-          f.city.address,
-          f.pool.address,
-        ]),
-      );
-      await call(
-        f.licensing.interface.encodeFunctionData("publish", [
-          { ...f.base, partiesId: 2, price: 1n, period: 0n, renewable: false },
-        ]),
-      );
+      const { wallet, walletAddress } = await smartWalletProduct(f);
       const offer = await offerFor(f, { productId: 5n, price: 1n });
       const signature = await signOffer(f.provider, f.licensing, offer);
 

@@ -29,7 +29,7 @@ async function fixture() {
     await consentTo(registry, member, grantee.address);
     for (const poolId of [1n, 2n, 3n]) await pool.connect(member).join(poolId);
   }
-  return { ...world, reentrant, noReturn, falseReturn, alice, bob, payer, city };
+  return { ...world, reentrant, noReturn, falseReturn, alice, bob, payer };
 }
 
 describe("RevenuePool with adversarial tokens", () => {

@@ -3,6 +3,7 @@ import { network } from "hardhat";
 import { id, parseEther } from "ethers";
 import { enrolCrowd, measureRevenuePool } from "../../scripts/gas/revenue.js";
 import { PURPOSE } from "../helpers/consent.js";
+import { gasOf } from "../helpers/expect.js";
 import { TERMS } from "../helpers/licensing.js";
 import { POOL_CATEGORIES, consentTo, deployRevenueWorld, poolParams } from "../helpers/revenue.js";
 
@@ -45,8 +46,7 @@ describe("RevenuePool at scale", function () {
     await token.mint(buyer!.address, parseEther("1000"));
     await token.connect(buyer!).approve(await licensing.getAddress(), parseEther("1000"));
     const gasOfSale = async (productId: bigint, purpose: string) =>
-      (await (await licensing.connect(buyer!).buy(productId, purpose, parseEther("100"))).wait())!
-        .gasUsed;
+      gasOf(licensing.connect(buyer!).buy(productId, purpose, parseEther("100")));
     // Each product's first sale writes its pool's ledger for the first time; the second sale is compared.
     await gasOfSale(1n, PURPOSE);
     await gasOfSale(2n, PURPOSE);

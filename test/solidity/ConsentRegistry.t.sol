@@ -5,6 +5,7 @@ import {ConsentRegistry} from "../../contracts/consent/ConsentRegistry.sol";
 import {IConsentRegistry} from "../../contracts/interfaces/IConsentRegistry.sol";
 import {MockSmartWallet} from "../../contracts/mocks/MockSmartWallet.sol";
 import {ConsentTypedData} from "./utils/ConsentTypedData.sol";
+import {Eip712} from "./utils/Eip712.sol";
 import {TestBase} from "./utils/TestBase.sol";
 import {VM, VM_ADDRESS} from "./utils/Vm.sol";
 
@@ -574,7 +575,7 @@ contract ConsentRegistryTest is TestBase {
         _grantAs(signer, _grantee, _PURPOSE, _categories(~seed, 1), _farExpiry());
         IConsentRegistry.GrantRequest memory request = _grantRequest(signer, seed);
         request.nonce = 1;
-        bytes memory signature = _sign(pk, _digest(_grantStructHash(request)));
+        bytes memory signature = Eip712.sign(pk, _digest(_grantStructHash(request)));
         VM.prank(signer);
         _registry.withdraw(signer, _grantee, _PURPOSE);
 
@@ -605,7 +606,7 @@ contract ConsentRegistryTest is TestBase {
 
     function testFuzz_grantBySig_revertsWhen_subjectZero(uint256 pkSeed, uint256 seed) public {
         IConsentRegistry.GrantRequest memory request = _grantRequest(address(0), seed);
-        bytes memory signature = _sign(_privateKey(pkSeed), _digest(_grantStructHash(request)));
+        bytes memory signature = Eip712.sign(_privateKey(pkSeed), _digest(_grantStructHash(request)));
 
         VM.expectRevert(abi.encodeWithSelector(IConsentRegistry.ConsentRegistryInvalidSignature.selector, address(0)));
         VM.prank(_relayer);
@@ -617,7 +618,7 @@ contract ConsentRegistryTest is TestBase {
         uint256 wrongPk = _privateKey(wrongSeed);
         VM.assume(wrongPk != pk);
         (IConsentRegistry.GrantRequest memory request, ) = _signedGrant(pk, seed);
-        bytes memory signature = _sign(wrongPk, _digest(_grantStructHash(request)));
+        bytes memory signature = Eip712.sign(wrongPk, _digest(_grantStructHash(request)));
 
         VM.expectRevert(
             abi.encodeWithSelector(IConsentRegistry.ConsentRegistryInvalidSignature.selector, request.subject)
@@ -645,10 +646,10 @@ contract ConsentRegistryTest is TestBase {
         uint256 pk = _privateKey(pkSeed);
         ConsentRegistry otherRegistry = new ConsentRegistry();
         (IConsentRegistry.GrantRequest memory request, ) = _signedGrant(pk, seed);
-        bytes32 otherDigest = keccak256(
-            abi.encodePacked("\x19\x01", _domainSeparator(address(otherRegistry)), _grantStructHash(request))
+        bytes memory signature = Eip712.sign(
+            pk,
+            ConsentTypedData.digest(address(otherRegistry), _grantStructHash(request))
         );
-        bytes memory signature = _sign(pk, otherDigest);
 
         VM.expectRevert(
             abi.encodeWithSelector(IConsentRegistry.ConsentRegistryInvalidSignature.selector, request.subject)
@@ -668,7 +669,7 @@ contract ConsentRegistryTest is TestBase {
         uint256 pk = _privateKey(pkSeed);
         IConsentRegistry.GrantRequest memory request = _grantRequest(VM.addr(pk), seed);
         request.deadline = 0;
-        bytes memory signature = _sign(pk, _digest(_grantStructHash(request)));
+        bytes memory signature = Eip712.sign(pk, _digest(_grantStructHash(request)));
 
         VM.expectRevert(abi.encodeWithSelector(IConsentRegistry.ConsentRegistryMissingDeadline.selector));
         VM.prank(_relayer);
@@ -679,7 +680,7 @@ contract ConsentRegistryTest is TestBase {
         uint256 pk = _privateKey(pkSeed);
         IConsentRegistry.GrantRequest memory request = _grantRequest(VM.addr(pk), seed);
         request.deadline = _bound(deadlineSeed, 1, block.timestamp - 1);
-        bytes memory signature = _sign(pk, _digest(_grantStructHash(request)));
+        bytes memory signature = Eip712.sign(pk, _digest(_grantStructHash(request)));
 
         VM.expectRevert(
             abi.encodeWithSelector(IConsentRegistry.ConsentRegistryExpiredSignature.selector, request.deadline)
@@ -692,7 +693,7 @@ contract ConsentRegistryTest is TestBase {
         uint256 pk = _privateKey(pkSeed);
         IConsentRegistry.GrantRequest memory request = _grantRequest(VM.addr(pk), seed);
         request.deadline = block.timestamp;
-        bytes memory signature = _sign(pk, _digest(_grantStructHash(request)));
+        bytes memory signature = Eip712.sign(pk, _digest(_grantStructHash(request)));
 
         VM.prank(_relayer);
         _registry.grantBySig(request, signature);
@@ -735,21 +736,7 @@ contract ConsentRegistryTest is TestBase {
             nonce: 1,
             deadline: block.timestamp + 1 hours
         });
-        bytes memory signature = _sign(
-            pk,
-            _digest(
-                keccak256(
-                    abi.encode(
-                        ConsentTypedData.WITHDRAW_TYPEHASH,
-                        signer,
-                        _grantee,
-                        _PURPOSE,
-                        request.nonce,
-                        request.deadline
-                    )
-                )
-            )
-        );
+        bytes memory signature = Eip712.sign(pk, _digest(ConsentTypedData.withdrawStructHash(request)));
         VM.prank(_relayer);
         _registry.withdrawBySig(request, signature);
         _assertAllValid(signer, _grantee, _PURPOSE, categories, false, "withdrawn by signature");
@@ -770,12 +757,7 @@ contract ConsentRegistryTest is TestBase {
             nonce: 0,
             deadline: block.timestamp + 1 hours
         });
-        bytes memory signature = _sign(
-            pk,
-            _digest(
-                keccak256(abi.encode(ConsentTypedData.WITHDRAW_ALL_TYPEHASH, signer, request.nonce, request.deadline))
-            )
-        );
+        bytes memory signature = Eip712.sign(pk, _digest(ConsentTypedData.withdrawAllStructHash(request)));
         VM.prank(_relayer);
         _registry.withdrawAllBySig(request, signature);
         _assertAllValid(signer, _grantee, _PURPOSE, categories, false, "voided by signature");
@@ -798,20 +780,7 @@ contract ConsentRegistryTest is TestBase {
             nonce: 0,
             deadline: block.timestamp + 1 hours
         });
-        bytes memory signature = _sign(
-            pk,
-            _digest(
-                keccak256(
-                    abi.encode(
-                        ConsentTypedData.SET_OPERATOR_TYPEHASH,
-                        signer,
-                        operator,
-                        request.nonce,
-                        request.deadline
-                    )
-                )
-            )
-        );
+        bytes memory signature = Eip712.sign(pk, _digest(ConsentTypedData.setOperatorStructHash(request)));
         VM.prank(_relayer);
         _registry.setOperatorBySig(request, signature);
         _assertEq(_registry.getSubject(signer).operator, operator, "operator appointed by signature");
@@ -828,14 +797,14 @@ contract ConsentRegistryTest is TestBase {
 
         IConsentRegistry.GrantRequest memory request = _grantRequest(address(wallet), seed);
         VM.prank(_relayer);
-        _registry.grantBySig(request, _sign(ownerPk, _digest(_grantStructHash(request))));
+        _registry.grantBySig(request, Eip712.sign(ownerPk, _digest(_grantStructHash(request))));
         _assertAllValid(address(wallet), _grantee, _PURPOSE, request.categories, true, "wallet's grant is valid");
 
         VM.prank(owner);
         wallet.setAccepting(false);
         request.nonce = 1;
         request.categories = _categories(~seed, 1);
-        bytes memory signature = _sign(ownerPk, _digest(_grantStructHash(request)));
+        bytes memory signature = Eip712.sign(ownerPk, _digest(_grantStructHash(request)));
 
         VM.expectRevert(
             abi.encodeWithSelector(IConsentRegistry.ConsentRegistryInvalidSignature.selector, address(wallet))
@@ -855,7 +824,7 @@ contract ConsentRegistryTest is TestBase {
         VM.assume(wrongPk != ownerPk);
         MockSmartWallet wallet = new MockSmartWallet(VM.addr(ownerPk));
         IConsentRegistry.GrantRequest memory request = _grantRequest(address(wallet), seed);
-        bytes memory signature = _sign(wrongPk, _digest(_grantStructHash(request)));
+        bytes memory signature = Eip712.sign(wrongPk, _digest(_grantStructHash(request)));
 
         VM.expectRevert(
             abi.encodeWithSelector(IConsentRegistry.ConsentRegistryInvalidSignature.selector, address(wallet))
@@ -1013,7 +982,7 @@ contract ConsentRegistryTest is TestBase {
         uint256 seed
     ) private view returns (IConsentRegistry.GrantRequest memory request, bytes memory signature) {
         request = _grantRequest(VM.addr(pk), seed);
-        signature = _sign(pk, _digest(_grantStructHash(request)));
+        signature = Eip712.sign(pk, _digest(_grantStructHash(request)));
     }
 
     function _grantStructHash(IConsentRegistry.GrantRequest memory request) internal pure returns (bytes32) {
@@ -1026,10 +995,5 @@ contract ConsentRegistryTest is TestBase {
 
     function _digest(bytes32 structHash) internal view returns (bytes32) {
         return ConsentTypedData.digest(address(_registry), structHash);
-    }
-
-    function _sign(uint256 pk, bytes32 digest) internal pure returns (bytes memory) {
-        (uint8 v, bytes32 r, bytes32 s) = VM.sign(pk, digest);
-        return abi.encodePacked(r, s, v);
     }
 }

@@ -4,6 +4,8 @@ pragma solidity ^0.8.28;
 import {ConsentRegistry} from "../../contracts/consent/ConsentRegistry.sol";
 import {IConsentRegistry} from "../../contracts/interfaces/IConsentRegistry.sol";
 import {ConsentTypedData} from "./utils/ConsentTypedData.sol";
+import {Eip712} from "./utils/Eip712.sol";
+import {HandlerBase} from "./utils/HandlerBase.sol";
 import {InvariantBase} from "./utils/InvariantBase.sol";
 import {VM} from "./utils/Vm.sol";
 
@@ -19,7 +21,7 @@ import {VM} from "./utils/Vm.sol";
 /// The model says it goes through only if nothing happened to that consent (its nonce) or to the subject
 /// (a withdraw-all) since the signature, its deadline has not passed and its expiry is not in the past;
 /// otherwise it must be refused with the first of those errors, in the registry's order.
-contract ConsentRegistryHandler {
+contract ConsentRegistryHandler is HandlerBase {
     uint256 public constant SUBJECTS = 4;
     uint256 public constant GRANTEES = 2;
     uint256 public constant PURPOSES = 2;
@@ -60,11 +62,6 @@ contract ConsentRegistryHandler {
     mapping(uint256 subjectIndex => address) private _modelOperator;
     mapping(uint256 subjectIndex => uint32) private _modelWithdrawAlls;
 
-    /// @notice Actions whose outcome (success, or which error) differed from the model's prediction.
-    uint256 public mismatches;
-    /// @notice Successful state changes made, and refusals correctly predicted (to see the campaign work).
-    uint256 public changes;
-    uint256 public refusals;
     /// @notice Held grants relayed successfully, and refused (stale nonce or epoch, deadline, expiry).
     uint256 public heldGrantsRelayed;
     uint256 public heldGrantsRefused;
@@ -127,21 +124,11 @@ contract ConsentRegistryHandler {
     function grantBySig(uint256 s, uint256 g, uint256 p, uint256 maskSeed, uint256 lifetimeSeed) external {
         (s, g, p) = _pick(s, g, p);
         uint8 mask = uint8(1 + (maskSeed % 7));
-        IConsentRegistry.GrantRequest memory request = IConsentRegistry.GrantRequest({
-            subject: _subjects[s],
-            grantee: _grantees[g],
-            purpose: _purposes[p],
-            categories: _categoryList(mask),
-            validUntil: uint64(block.timestamp + (lifetimeSeed % (_MAX_LIFETIME + 1))),
-            receiptHash: bytes32(lifetimeSeed),
-            nonce: _model[_index(s, g, p)].nonce,
-            epoch: _modelWithdrawAlls[s],
-            deadline: block.timestamp + 1 hours
-        });
-        (uint8 v, bytes32 r, bytes32 sig) = VM.sign(_subjectKeys[s], _grantDigest(request));
+        IConsentRegistry.GrantRequest memory request = _grantRequest(s, g, p, mask, lifetimeSeed);
+        bytes memory signature = Eip712.sign(_subjectKeys[s], _grantDigest(request));
 
         VM.prank(relayer);
-        try registry.grantBySig(request, abi.encodePacked(r, sig, v)) {
+        try registry.grantBySig(request, signature) {
             _recordGrant(s, g, p, mask, request.validUntil);
         } catch {
             ++mismatches;
@@ -160,21 +147,11 @@ contract ConsentRegistryHandler {
     ) external {
         (s, g, p) = _pick(s, g, p);
         uint8 mask = uint8(1 + (maskSeed % 7));
-        IConsentRegistry.GrantRequest memory request = IConsentRegistry.GrantRequest({
-            subject: _subjects[s],
-            grantee: _grantees[g],
-            purpose: _purposes[p],
-            categories: _categoryList(mask),
-            validUntil: uint64(block.timestamp + (lifetimeSeed % (_MAX_LIFETIME + 1))),
-            receiptHash: bytes32(lifetimeSeed),
-            nonce: _model[_index(s, g, p)].nonce,
-            epoch: _modelWithdrawAlls[s],
-            deadline: block.timestamp + (deadlineSeed % 2 days)
-        });
-        (uint8 v, bytes32 r, bytes32 sig) = VM.sign(_subjectKeys[s], _grantDigest(request));
+        IConsentRegistry.GrantRequest memory request = _grantRequest(s, g, p, mask, lifetimeSeed);
+        request.deadline = block.timestamp + (deadlineSeed % 2 days);
         HeldGrant storage held = _held[_index(s, g, p)];
         held.request = request;
-        held.signature = abi.encodePacked(r, sig, v);
+        held.signature = Eip712.sign(_subjectKeys[s], _grantDigest(request));
         held.mask = mask;
     }
 
@@ -244,19 +221,9 @@ contract ConsentRegistryHandler {
             nonce: consent.nonce,
             deadline: block.timestamp
         });
-        bytes32 structHash = keccak256(
-            abi.encode(
-                ConsentTypedData.WITHDRAW_TYPEHASH,
-                request.subject,
-                request.grantee,
-                request.purpose,
-                request.nonce,
-                request.deadline
-            )
-        );
-        (uint8 v, bytes32 r, bytes32 sig) = VM.sign(
+        bytes memory signature = Eip712.sign(
             _subjectKeys[s],
-            ConsentTypedData.digest(address(registry), structHash)
+            ConsentTypedData.digest(address(registry), ConsentTypedData.withdrawStructHash(request))
         );
         bytes memory expectedError;
         if (!consent.active) {
@@ -267,7 +234,7 @@ contract ConsentRegistryHandler {
         }
 
         VM.prank(relayer);
-        try registry.withdrawBySig(request, abi.encodePacked(r, sig, v)) {
+        try registry.withdrawBySig(request, signature) {
             if (expectedError.length != 0) {
                 ++mismatches;
                 return;
@@ -447,15 +414,6 @@ contract ConsentRegistryHandler {
         ++changes;
     }
 
-    /// @dev A refusal is as predicted only if one was predicted (`expected` non-empty) and the data match.
-    function _expectError(bytes memory reason, bytes memory expected) private {
-        if (expected.length != 0 && keccak256(reason) == keccak256(expected)) {
-            ++refusals;
-        } else {
-            ++mismatches;
-        }
-    }
-
     function _categoryList(uint8 mask) private view returns (bytes32[] memory list) {
         uint256 count = 0;
         for (uint256 c = 0; c < CATEGORIES; ++c) {
@@ -469,6 +427,29 @@ contract ConsentRegistryHandler {
                 ++next;
             }
         }
+    }
+
+    /// @dev A grant of categories `mask` for consent (s, g, p), signed against the current state (the consent's
+    /// nonce, the subject's epoch), valid for up to `_MAX_LIFETIME`, with a deadline an hour ahead.
+    function _grantRequest(
+        uint256 s,
+        uint256 g,
+        uint256 p,
+        uint8 mask,
+        uint256 lifetimeSeed
+    ) private view returns (IConsentRegistry.GrantRequest memory) {
+        return
+            IConsentRegistry.GrantRequest({
+                subject: _subjects[s],
+                grantee: _grantees[g],
+                purpose: _purposes[p],
+                categories: _categoryList(mask),
+                validUntil: uint64(block.timestamp + (lifetimeSeed % (_MAX_LIFETIME + 1))),
+                receiptHash: bytes32(lifetimeSeed),
+                nonce: _model[_index(s, g, p)].nonce,
+                epoch: _modelWithdrawAlls[s],
+                deadline: block.timestamp + 1 hours
+            });
     }
 
     function _grantDigest(IConsentRegistry.GrantRequest memory request) private view returns (bytes32) {

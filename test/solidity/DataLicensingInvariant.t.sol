@@ -4,6 +4,7 @@ pragma solidity ^0.8.28;
 import {DataLicensing} from "../../contracts/licensing/DataLicensing.sol";
 import {IDataLicensing} from "../../contracts/interfaces/IDataLicensing.sol";
 import {MockERC20} from "../../contracts/mocks/MockERC20.sol";
+import {HandlerBase} from "./utils/HandlerBase.sol";
 import {InvariantBase} from "./utils/InvariantBase.sol";
 import {SaleLogs} from "./utils/SaleLogs.sol";
 import {VM} from "./utils/Vm.sol";
@@ -21,7 +22,7 @@ import {VM} from "./utils/Vm.sol";
 /// must stay zero. After every action the handler also checks that no party's entitlement (owed + withdrawn) has
 /// decreased. A revoked licence is final: it can be neither renewed nor bought again. No offers, pauses or
 /// public-interest claims.
-contract DataLicensingHandler {
+contract DataLicensingHandler is HandlerBase {
     uint256 public constant PRODUCTS = 5;
     uint256 public constant BUYERS = 3;
     uint256 public constant PURPOSES = 2;
@@ -74,15 +75,10 @@ contract DataLicensingHandler {
     uint256 public ghostSaleShares;
     /// @notice Sum of every withdrawal paid.
     uint256 public ghostWithdrawn;
-    /// @notice Actions whose outcome differed from the model's prediction.
-    uint256 public mismatches;
     /// @notice Sales whose `Sale` breakdown differed from the model's (or whose shares were over 2 wei off the price).
     uint256 public breakdownMismatches;
     /// @notice Times a party's entitlement (owed + withdrawn) was found lower than after the previous action.
     uint256 public decreases;
-    /// @notice Successful state changes, and refusals correctly predicted (to see the campaign work).
-    uint256 public changes;
-    uint256 public refusals;
     /// @notice Sales of the products split city + provider = 100% (the case that used to revert).
     uint256 public fullSplitSales;
     /// @notice Renewals of a perpetual licence refused (`NotRenewable`) after the terms became renewable.
@@ -511,15 +507,6 @@ contract DataLicensingHandler {
     function _fund(address buyer, uint256 amount) private {
         uint256 balance = token.balanceOf(buyer);
         if (balance < amount) token.mint(buyer, amount - balance);
-    }
-
-    /// @dev A refusal is as predicted only if one was predicted (`expected` non-empty) and the data match.
-    function _expectError(bytes memory reason, bytes memory expected) private {
-        if (expected.length != 0 && keccak256(reason) == keccak256(expected)) {
-            ++refusals;
-        } else {
-            ++mismatches;
-        }
     }
 
     function _error(bytes4 selector, uint256 a) private pure returns (bytes memory) {

@@ -6,6 +6,7 @@ import {DataLicensing} from "../../contracts/licensing/DataLicensing.sol";
 import {IRevenuePool} from "../../contracts/interfaces/IRevenuePool.sol";
 import {RevenuePool} from "../../contracts/revenue/RevenuePool.sol";
 import {MockERC20} from "../../contracts/mocks/MockERC20.sol";
+import {Eip712} from "./utils/Eip712.sol";
 import {RevenueTypedData} from "./utils/RevenueTypedData.sol";
 import {TestBase} from "./utils/TestBase.sol";
 import {VM} from "./utils/Vm.sol";
@@ -20,6 +21,8 @@ contract RevenuePoolTest is TestBase {
     uint256 internal constant _MEMBERS = 4;
     uint256 internal constant _PAYMENTS = 8;
     uint256 internal constant _STEPS = 16;
+    /// @dev The contributors' share of the pool {_createPool()} creates.
+    uint256 internal constant _CONTRIBUTORS_BPS = 6_000;
     /// @dev Payments of the spreading tests are at most this (10^9 tokens of 18 decimals): sixteen of them keep
     /// what one unit of weight earns far below the ledger's 96 bits.
     uint256 internal constant _MAX_AMOUNT = 1e27;
@@ -129,7 +132,7 @@ contract RevenuePoolTest is TestBase {
         uint256[_PAYMENTS] memory amounts,
         uint256 joinAfter
     ) public {
-        uint256 poolId = _createPool([uint256(500), 1_500, 2_000, 6_000]);
+        uint256 poolId = _createPool();
         joinAfter = joinAfter % (_PAYMENTS + 1);
         uint256 totalWeight = 0;
         for (uint256 k = 0; k < _PAYMENTS; ++k) {
@@ -139,7 +142,7 @@ contract RevenuePoolTest is TestBase {
         if (joinAfter == _PAYMENTS) totalWeight = _joinAll(poolId, weightSeeds);
 
         IRevenuePool.Accounts memory accounts = _pool.accountsOf(poolId);
-        uint256 contributors = (accounts.received * 6_000) / _BPS;
+        uint256 contributors = (accounts.received * _CONTRIBUTORS_BPS) / _BPS;
         uint256 spread = contributors - accounts.carried - accounts.unassigned;
         _assertEq(spread % totalWeight, 0, "spread part does not divide by the total weight");
         _assertTrue(accounts.carried < totalWeight, "carried not below the total weight");
@@ -157,8 +160,8 @@ contract RevenuePoolTest is TestBase {
     /// assigned while there is no weight; every balance equals this push model, to the wei, after every step.
     function testFuzz_spread_weightsAndPaymentsInAnyOrder_matchPushModel(uint256[_STEPS] memory steps) public {
         Model memory model;
-        model.poolId = _createPool([uint256(500), 1_500, 2_000, 6_000]);
-        model.contributorsBps = 6_000;
+        model.poolId = _createPool();
+        model.contributorsBps = _CONTRIBUTORS_BPS;
         for (uint256 k = 0; k < _STEPS; ++k) {
             uint256 seed = steps[k];
             if (seed % 2 == 0) {
@@ -188,7 +191,7 @@ contract RevenuePoolTest is TestBase {
         uint256 bpsSeed,
         uint256 feeSeed
     ) public {
-        uint256 poolId = _createPool([uint256(500), 1_500, 2_000, 6_000]);
+        uint256 poolId = _createPool();
         address member = _members[0];
         VM.prank(member);
         _pool.join(poolId);
@@ -207,7 +210,7 @@ contract RevenuePoolTest is TestBase {
             nonce: _pool.nonces(member),
             deadline: block.timestamp + 1 hours
         });
-        bytes memory signature = RevenueTypedData.sign(_keys[0], RevenueTypedData.claimDigest(address(_pool), request));
+        bytes memory signature = Eip712.sign(_keys[0], RevenueTypedData.claimDigest(address(_pool), request));
 
         if (request.fee > balance - donation) {
             VM.expectRevert(
@@ -234,7 +237,7 @@ contract RevenuePoolTest is TestBase {
     /// @notice The same without a relayer: a direct claim pays `balance - floor(balance * bps / 10000)` and
     /// donates the rest.
     function testFuzz_claim_directClaimAndDonationAddUpToBalance(uint256 paymentSeed, uint256 bpsSeed) public {
-        uint256 poolId = _createPool([uint256(500), 1_500, 2_000, 6_000]);
+        uint256 poolId = _createPool();
         address member = _members[1];
         VM.prank(member);
         _pool.join(poolId);
@@ -259,9 +262,9 @@ contract RevenuePoolTest is TestBase {
     /// @notice What a payment carries is below the total weight it was divided by, but not necessarily below the
     /// total weight after a member leaves: two members of weight 1, a payment whose contributors' part is 3 (1 each,
     /// 1 carried), one leaves: 1 is carried over a total weight of 1. Nothing is lost: the next payment spreads it.
-    /// (The `Ledger` comment in RevenuePool.sol says `carried < totalWeight` whenever the pool has weight.)
+    /// (The `Ledger` comment in RevenuePool.sol says so.)
     function test_carried_canReachTotalWeightAfterALeave_andTheNextPaymentSpreadsIt() public {
-        uint256 poolId = _createPool([uint256(500), 1_500, 2_000, 6_000]);
+        uint256 poolId = _createPool();
         VM.prank(_members[0]);
         _pool.join(poolId);
         VM.prank(_members[1]);
@@ -342,6 +345,11 @@ contract RevenuePoolTest is TestBase {
         if (choice == 0) return 0;
         if (choice == 1) return uint32((1 << 31) + ((seed >> 2) % (1 << 31)));
         return uint32(1 + ((seed >> 2) % 1_000));
+    }
+
+    /// @dev A pool with the usual shares: 5% platform, 15% city, 20% provider, the contributors' `_CONTRIBUTORS_BPS`.
+    function _createPool() private returns (uint256) {
+        return _createPool([uint256(500), 1_500, 2_000, _CONTRIBUTORS_BPS]);
     }
 
     /// @dev A pool paid in the token, with `shares` (platform, city, provider, contributors) and default weight 1.

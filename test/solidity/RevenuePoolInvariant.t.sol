@@ -9,6 +9,8 @@ import {IRevenuePool} from "../../contracts/interfaces/IRevenuePool.sol";
 import {RevenuePool} from "../../contracts/revenue/RevenuePool.sol";
 import {MockERC20} from "../../contracts/mocks/MockERC20.sol";
 import {RejectingReceiver} from "../../contracts/mocks/RejectingReceiver.sol";
+import {Eip712} from "./utils/Eip712.sol";
+import {HandlerBase} from "./utils/HandlerBase.sol";
 import {InvariantBase} from "./utils/InvariantBase.sol";
 import {RevenueTypedData} from "./utils/RevenueTypedData.sol";
 import {SaleLogs} from "./utils/SaleLogs.sol";
@@ -30,7 +32,7 @@ import {VM} from "./utils/Vm.sol";
 /// unassigned while no member has weight). Members' balances are then moved by claims, payouts and donations as
 /// the rules say. Every action predicts success or the exact error, and every amount the contract returns (claims,
 /// payouts, withdrawals, splits) is compared with the model's; wrong predictions are counted and must stay zero.
-contract RevenuePoolHandler {
+contract RevenuePoolHandler is HandlerBase {
     uint256 public constant POOLS = 3;
     uint256 public constant CITIZENS = 5;
     /// @notice Beneficiary slots: the city, a charity, the refusing recipient, and a stranger never registered.
@@ -146,11 +148,6 @@ contract RevenuePoolHandler {
     /// from the amounts the contract returned.
     uint256[2] public ghostIn;
     uint256[2] public ghostOut;
-    /// @notice Actions whose outcome (success, which error, or an amount) differed from the model's prediction.
-    uint256 public mismatches;
-    /// @notice Successful state changes, and refusals correctly predicted (to see the campaign work).
-    uint256 public changes;
-    uint256 public refusals;
     /// @notice What the campaign exercised.
     uint256 public deposits;
     uint256 public sales;
@@ -272,10 +269,7 @@ contract RevenuePoolHandler {
             nonce: _nonces[c],
             deadline: block.timestamp + 1 hours
         });
-        bytes memory signature = RevenueTypedData.sign(
-            _keys[c],
-            RevenueTypedData.joinDigest(address(revenuePool), request)
-        );
+        bytes memory signature = Eip712.sign(_keys[c], RevenueTypedData.joinDigest(address(revenuePool), request));
 
         bytes memory expected;
         if (caller == stranger) {
@@ -525,7 +519,7 @@ contract RevenuePoolHandler {
             deadline: block.timestamp + 1 hours
         });
         bool wrongSigner = signerSeed % 8 == 0;
-        bytes memory signature = RevenueTypedData.sign(
+        bytes memory signature = Eip712.sign(
             _keys[wrongSigner ? (c + 1) % CITIZENS : c],
             RevenueTypedData.claimDigest(address(revenuePool), request)
         );
@@ -853,11 +847,6 @@ contract RevenuePoolHandler {
         }
     }
 
-    /// @notice Everything pool `p` (index, not id) has earned `role`, from the model's running total.
-    function modelEarned(uint256 p, uint256 role) external view returns (uint256) {
-        return _modelEarned(p, role);
-    }
-
     /// @notice The ghosts by token: paid in, paid out.
     function ghosts() external view returns (uint256[2] memory paidIn, uint256[2] memory paidOut) {
         return (ghostIn, ghostOut);
@@ -1172,15 +1161,6 @@ contract RevenuePoolHandler {
         uint256 next = 0;
         for (uint256 i = 0; i < 3; ++i) {
             if ((mask >> i) & 1 == 1) list[next++] = _categories[i];
-        }
-    }
-
-    /// @dev A refusal is as predicted only if one was predicted (`expected` non-empty) and the data match.
-    function _expectError(bytes memory reason, bytes memory expected) private {
-        if (expected.length != 0 && keccak256(reason) == keccak256(expected)) {
-            ++refusals;
-        } else {
-            ++mismatches;
         }
     }
 

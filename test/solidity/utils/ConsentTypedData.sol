@@ -2,13 +2,11 @@
 pragma solidity ^0.8.28;
 
 import {IConsentRegistry} from "../../../contracts/interfaces/IConsentRegistry.sol";
+import {Eip712} from "./Eip712.sol";
 
 /// @notice The ConsentRegistry's EIP-712 typed data, written out independently of the contract so that the
 /// tests check the contract's hashing rather than reuse it.
 library ConsentTypedData {
-    bytes32 internal constant DOMAIN_TYPEHASH = keccak256(
-        "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"
-    );
     bytes32 internal constant GRANT_TYPEHASH = keccak256(
         "GrantRequest(address subject,address grantee,bytes32 purpose,bytes32[] categories,uint64 validUntil,"
         "bytes32 receiptHash,uint64 nonce,uint32 epoch,uint256 deadline)"
@@ -41,14 +39,36 @@ library ConsentTypedData {
             );
     }
 
-    function domainSeparator(address registry) internal view returns (bytes32) {
+    function withdrawStructHash(IConsentRegistry.WithdrawRequest memory request) internal pure returns (bytes32) {
         return
             keccak256(
-                abi.encode(DOMAIN_TYPEHASH, keccak256("ConsentRegistry"), keccak256("1"), block.chainid, registry)
+                abi.encode(
+                    WITHDRAW_TYPEHASH,
+                    request.subject,
+                    request.grantee,
+                    request.purpose,
+                    request.nonce,
+                    request.deadline
+                )
             );
     }
 
+    function withdrawAllStructHash(IConsentRegistry.WithdrawAllRequest memory request) internal pure returns (bytes32) {
+        return keccak256(abi.encode(WITHDRAW_ALL_TYPEHASH, request.subject, request.nonce, request.deadline));
+    }
+
+    function setOperatorStructHash(IConsentRegistry.SetOperatorRequest memory request) internal pure returns (bytes32) {
+        return
+            keccak256(
+                abi.encode(SET_OPERATOR_TYPEHASH, request.subject, request.operator, request.nonce, request.deadline)
+            );
+    }
+
+    function domainSeparator(address registry) internal view returns (bytes32) {
+        return Eip712.domainSeparator("ConsentRegistry", registry);
+    }
+
     function digest(address registry, bytes32 structHash) internal view returns (bytes32) {
-        return keccak256(abi.encodePacked("\x19\x01", domainSeparator(registry), structHash));
+        return Eip712.digest(domainSeparator(registry), structHash);
     }
 }
