@@ -137,12 +137,18 @@ export class TestProvider implements Eip1193Provider {
   stripTimestamps = false;
   /** Report the logs of each range's last block under another block hash, as if it was replaced meanwhile. */
   replaceLastBlock = false;
+  /** Blocks the node answers `null` for, as a node whose head moved back, or that lost a block to a reorg. */
+  missingBlocks = new Set<number>();
   blockCalls = 0;
 
   constructor(private readonly inner: Eip1193Provider) {}
 
   async request(args: { method: string; params?: unknown[] | object }): Promise<unknown> {
-    if (args.method === "eth_getBlockByNumber") this.blockCalls += 1;
+    if (args.method === "eth_getBlockByNumber") {
+      this.blockCalls += 1;
+      const [tag] = args.params as [string];
+      if (this.missingBlocks.has(Number(BigInt(tag)))) return null;
+    }
     if (args.method !== "eth_getLogs") return await this.inner.request(args);
     const [filter] = args.params as [{ fromBlock: string; toBlock: string }];
     const from = Number(BigInt(filter.fromBlock));

@@ -309,6 +309,39 @@ describe("Ledger sync", function () {
     ledger.close();
   });
 
+  it("stops when the node has no block at the tip of the range, and resumes once it has", async () => {
+    const w = await loadFixture(activeWorld);
+    const behind = new TestProvider(rpc);
+    const tip = await head();
+    behind.missingBlocks.add(tip);
+    const ledger = LedgerReader.open({ database: ":memory:" });
+    await expectRejection(
+      ledger.sync({ provider: behind, contracts: w.contracts }),
+      LedgerSyncError,
+      `The node has no block ${tip} (its head moved back?)`,
+    );
+    expect(ledger.status().source!.lastBlock).to.equal(null);
+    await ledger.sync({ provider: rpc });
+    expect(dumpTables(ledger.db, STATE_TABLES)).to.deep.equal(await reference(w));
+    ledger.close();
+  });
+
+  it("stops when a block whose time it must read has vanished", async () => {
+    const w = await loadFixture(activeWorld);
+    const [first] = await ethers.provider.getLogs({ address: w.contracts.registry, fromBlock: 0 });
+    const lossy = new TestProvider(rpc);
+    lossy.stripTimestamps = true;
+    lossy.missingBlocks.add(first!.blockNumber);
+    const ledger = LedgerReader.open({ database: ":memory:" });
+    await expectRejection(
+      ledger.sync({ provider: lossy, contracts: w.contracts }),
+      LedgerSyncError,
+      "A block vanished while its logs were read (a reorg?)",
+    );
+    expect(ledger.status().source!.lastBlock).to.equal(null);
+    ledger.close();
+  });
+
   it("refuses options that are not whole numbers in range, and a provider it cannot call", async () => {
     const w = await loadFixture(activeWorld);
     const ledger = LedgerReader.open({ database: ":memory:" });
