@@ -13,12 +13,7 @@ import {
   type PurposeInput,
   type TransactionInfo,
 } from "./contract-client.js";
-import {
-  loadDeployment,
-  resolveContract,
-  type ConnectOptions,
-  type ContractTarget,
-} from "./deployments.js";
+import { resolveContract, type ConnectOptions, type ContractTarget } from "./deployments.js";
 import { MAX_CATEGORIES, resolveTerm, type CategoryRef } from "./dpv.js";
 import { CitizenDataError, InvalidInputError } from "./errors.js";
 import {
@@ -249,10 +244,7 @@ export class ConsentClient extends ContractClient<ConsentRegistry> {
     runner: ContractRunner,
     options: ConnectOptions = {},
   ): Promise<ConsentClient> {
-    const provider = runner.provider;
-    if (!provider) throw new CitizenDataError("The runner has no provider to ask for the chain id");
-    const { chainId } = await provider.getNetwork();
-    return ConsentClient.connect(loadDeployment(chainId, options), runner, options);
+    return ConsentClient.connect(await ContractClient.chainIdOf(runner), runner, options);
   }
 
   /** The same client acting through another signer or provider. */

@@ -342,6 +342,17 @@ export abstract class ContractClient<C extends BaseContract> {
     return decodeRevertWith(error, this.revertSources);
   }
 
+  /**
+   * The chain id of the runner's network, for `fromDeployment`: its provider is asked.
+   *
+   * @throws {CitizenDataError} When the runner has no provider.
+   */
+  protected static async chainIdOf(runner: ContractRunner): Promise<bigint> {
+    const provider = runner.provider;
+    if (!provider) throw new CitizenDataError("The runner has no provider to ask for the chain id");
+    return (await provider.getNetwork()).chainId;
+  }
+
   /** Whether `error` is a decoded revert named `errorName`. */
   protected static isRevert(error: unknown, errorName: string): boolean {
     return error instanceof ContractRevertError && error.errorName === errorName;

@@ -31,12 +31,7 @@ import {
   type RevertSource,
   type TransactionInfo,
 } from "./contract-client.js";
-import {
-  loadDeployment,
-  resolveContract,
-  type ConnectOptions,
-  type ContractTarget,
-} from "./deployments.js";
+import { resolveContract, type ConnectOptions, type ContractTarget } from "./deployments.js";
 import type { Hex } from "./dpv.js";
 import { ERC20_ABI, Erc20 } from "./erc20.js";
 import { CitizenDataError, ContractRevertError, InvalidInputError } from "./errors.js";
@@ -739,10 +734,7 @@ export class LicensingClient extends ContractClient<DataLicensing> {
     runner: ContractRunner,
     options: ConnectOptions = {},
   ): Promise<LicensingClient> {
-    const provider = runner.provider;
-    if (!provider) throw new CitizenDataError("The runner has no provider to ask for the chain id");
-    const { chainId } = await provider.getNetwork();
-    return LicensingClient.connect(loadDeployment(chainId, options), runner, options);
+    return LicensingClient.connect(await ContractClient.chainIdOf(runner), runner, options);
   }
 
   /**

@@ -35,12 +35,7 @@ import {
   type RevertSource,
   type TransactionInfo,
 } from "./contract-client.js";
-import {
-  loadDeployment,
-  resolveContract,
-  type ConnectOptions,
-  type ContractTarget,
-} from "./deployments.js";
+import { resolveContract, type ConnectOptions, type ContractTarget } from "./deployments.js";
 import type { Hex } from "./dpv.js";
 import { ERC20_ABI, Erc20 } from "./erc20.js";
 import { CitizenDataError, ContractRevertError, InvalidInputError } from "./errors.js";
@@ -1033,10 +1028,7 @@ export class RevenueClient extends ContractClient<RevenuePool> {
     runner: ContractRunner,
     options: ConnectOptions = {},
   ): Promise<RevenueClient> {
-    const provider = runner.provider;
-    if (!provider) throw new CitizenDataError("The runner has no provider to ask for the chain id");
-    const { chainId } = await provider.getNetwork();
-    return RevenueClient.connect(loadDeployment(chainId, options), runner, options);
+    return RevenueClient.connect(await ContractClient.chainIdOf(runner), runner, options);
   }
 
   /**
