@@ -139,6 +139,8 @@ export const CONSENT_ERROR_EXPLANATIONS: Readonly<Record<string, string>> = {
   ConsentRegistryInvalidSignature:
     "The signature is not the subject's for this request, chain and registry (or the subject's wallet refused it).",
   ConsentRegistryUnknownCategorySet: "No category set with that id is registered.",
+  InvalidShortString: "A string given to the constructor is too long.",
+  StringTooLong: "A string given to the constructor is too long.",
 };
 
 const BYTES32 = /^0x[0-9a-fA-F]{64}$/;

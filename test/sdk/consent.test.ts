@@ -3,7 +3,9 @@ import { network } from "hardhat";
 import { Wallet, id, keccak256, toBeHex } from "ethers";
 import { privateKeyToAccount } from "viem/accounts";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
+import { ConsentRegistry__factory } from "../../typechain-types/index.js";
 import {
+  CONSENT_ERROR_EXPLANATIONS,
   ConsentClient,
   ContractRevertError,
   InvalidInputError,
@@ -16,6 +18,7 @@ import {
   categoryIds,
 } from "../../sdk/index.js";
 import { expectRejection } from "../helpers/expect.js";
+import { expectEveryErrorExplained } from "../helpers/sdk.js";
 
 const { ethers, networkHelpers } = await network.create();
 const { loadFixture, time } = networkHelpers;
@@ -171,6 +174,14 @@ describe("ConsentClient", () => {
       expect(error.args.validUntil).to.equal(1n);
       expect(error.contractName).to.equal("ConsentRegistry");
       expect(error.shortMessage).to.contain("validUntil must not be before the current block time");
+    });
+
+    it("explains every error the registry can raise", () => {
+      const errors = expectEveryErrorExplained(
+        ConsentRegistry__factory.abi,
+        CONSENT_ERROR_EXPLANATIONS,
+      );
+      expect(errors.length).to.be.greaterThan(15);
     });
   });
 

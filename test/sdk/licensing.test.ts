@@ -19,6 +19,7 @@ import {
   type Sale,
 } from "../../sdk/index.js";
 import { expectRejection } from "../helpers/expect.js";
+import { expectEveryErrorExplained } from "../helpers/sdk.js";
 
 const { ethers, networkHelpers } = await network.create();
 const { loadFixture, time } = networkHelpers;
@@ -1176,19 +1177,17 @@ describe("LicensingClient", () => {
     });
 
     it("explains every error the contract and its token can raise", () => {
-      const errors = DataLicensing__factory.abi
-        .filter((item) => item.type === "error")
-        .map((e) => e.name);
+      const errors = expectEveryErrorExplained(
+        DataLicensing__factory.abi,
+        LICENSING_ERROR_EXPLANATIONS,
+        [
+          "ERC20InsufficientAllowance",
+          "ERC20InsufficientBalance",
+          "ERC2612ExpiredSignature",
+          "ERC2612InvalidSigner",
+        ],
+      );
       expect(errors.length).to.be.greaterThan(30);
-      for (const name of [
-        ...errors,
-        "ERC20InsufficientAllowance",
-        "ERC20InsufficientBalance",
-        "ERC2612ExpiredSignature",
-        "ERC2612InvalidSigner",
-      ]) {
-        expect(LICENSING_ERROR_EXPLANATIONS[name], name).to.be.a("string").and.not.equal("");
-      }
     });
   });
 });

@@ -19,6 +19,7 @@ import {
 } from "../../sdk/index.js";
 import { expectRejection } from "../helpers/expect.js";
 import { deployRevenueWorld, expectedSplit } from "../helpers/revenue.js";
+import { expectEveryErrorExplained } from "../helpers/sdk.js";
 
 const { ethers, networkHelpers } = await network.create();
 const { loadFixture, time } = networkHelpers;
@@ -1193,25 +1194,23 @@ describe("RevenueClient", () => {
     });
 
     it("explains every error the contract and its token can raise", () => {
-      const errors = RevenuePool__factory.abi
-        .filter((item) => item.type === "error")
-        .map((e) => e.name);
+      const errors = expectEveryErrorExplained(
+        RevenuePool__factory.abi,
+        REVENUE_ERROR_EXPLANATIONS,
+        [
+          "InvalidAccountNonce",
+          "ReentrancyGuardReentrantCall",
+          "SafeERC20FailedOperation",
+          "SafeCastOverflowedUintDowncast",
+          "ERC20InsufficientAllowance",
+          "ERC20InsufficientBalance",
+          "ERC20InvalidSender",
+          "ERC20InvalidReceiver",
+          "ERC20InvalidApprover",
+          "ERC20InvalidSpender",
+        ],
+      );
       expect(errors.length).to.be.greaterThan(30);
-      for (const name of [
-        ...errors,
-        "InvalidAccountNonce",
-        "ReentrancyGuardReentrantCall",
-        "SafeERC20FailedOperation",
-        "SafeCastOverflowedUintDowncast",
-        "ERC20InsufficientAllowance",
-        "ERC20InsufficientBalance",
-        "ERC20InvalidSender",
-        "ERC20InvalidReceiver",
-        "ERC20InvalidApprover",
-        "ERC20InvalidSpender",
-      ]) {
-        expect(REVENUE_ERROR_EXPLANATIONS[name], name).to.be.a("string").and.not.equal("");
-      }
     });
   });
 });
