@@ -3,8 +3,8 @@
  * contract's event from it; turning reverts into {@link ContractRevertError}s; reading the chain's time;
  * and checking inputs (addresses, `bytes32` values, purposes, unsigned integers) before anything is sent.
  *
- * The clients ({@link ConsentClient}, {@link LicensingClient}) extend {@link ContractClient}; the checks are
- * plain functions.
+ * The clients ({@link ConsentClient}, {@link LicensingClient}, {@link RevenueClient}) extend
+ * {@link ContractClient}; the checks are plain functions.
  *
  * @module
  */
@@ -125,6 +125,68 @@ export function toAddress(value: string, field: string): Hex {
   } catch (cause) {
     throw new InvalidInputError(`${field} is not an address: ${JSON.stringify(value)}`, { cause });
   }
+}
+
+/**
+ * Checks an address that must not be the zero address and returns it checksummed.
+ *
+ * @throws {InvalidInputError} Naming `field` when `value` is not an address, or is the zero address.
+ * @example
+ * ```ts
+ * const city = toNonZeroAddress(params.city, "city");
+ * ```
+ */
+export function toNonZeroAddress(value: string, field: string): Hex {
+  const address = toAddress(value, field);
+  if (address === ZERO_ADDRESS) {
+    throw new InvalidInputError(`${field} must not be the zero address`);
+  }
+  return address;
+}
+
+/**
+ * A payment token's address: `"native"` (the chain's coin) is the zero address, anything else must be an address.
+ *
+ * @throws {InvalidInputError} Naming `token` when `value` is neither `"native"` nor an address.
+ * @example
+ * ```ts
+ * toToken("native"); // ZERO_ADDRESS
+ * ```
+ */
+export function toToken(value: string): Hex {
+  if (value === "native") return ZERO_ADDRESS;
+  return toAddress(value, "token");
+}
+
+/** `null` for the zero address, which the contracts read as "none"; the address otherwise. */
+export function nullIfZero(address: string): Hex | null {
+  return address === ZERO_ADDRESS ? null : (address as Hex);
+}
+
+/**
+ * Checks that `value` is a boolean (a caller in plain JavaScript may pass anything).
+ *
+ * @throws {InvalidInputError} Naming `field` when `value` is not `true` or `false`.
+ */
+export function toBool(value: boolean, field: string): boolean {
+  if (typeof value !== "boolean") {
+    throw new InvalidInputError(`${field} must be true or false`, {
+      details: `got ${String(value)}`,
+    });
+  }
+  return value;
+}
+
+/**
+ * The name of a Solidity enum value the contract returned, from the names in declaration order.
+ *
+ * @param what What the enum is, for the message: `"licence model"`.
+ * @throws {CitizenDataError} When the contract returned a value the SDK does not know (a newer contract).
+ */
+export function enumName<T>(names: readonly T[], value: bigint, what: string): T {
+  const name = names[Number(value)];
+  if (name === undefined) throw new CitizenDataError(`Unknown ${what} ${value} from the contract`);
+  return name;
 }
 
 /**

@@ -21,11 +21,16 @@ import { RevenuePool__factory } from "../typechain-types/factories/revenue/Reven
 import {
   ContractClient,
   ZERO_ADDRESS,
+  enumName,
+  nullIfZero,
   signTypedDataWith,
   toAddress,
+  toBool,
   toBytes32,
   toDomain,
+  toNonZeroAddress,
   toPurposeId,
+  toToken,
   toUint,
   type PurposeInput,
   type RevertSource,
@@ -562,13 +567,6 @@ function toProductId(value: bigint | number): bigint {
   return toUint(value, 256, "productId");
 }
 
-function toNonZeroAddress(value: string, field: string): Hex {
-  const address = toAddress(value, field);
-  if (address === ZERO_ADDRESS)
-    throw new InvalidInputError(`${field} must not be the zero address`);
-  return address;
-}
-
 function toBps(value: number | bigint, field: string): number {
   const bps = toUint(value, 16, field, "a number of basis points");
   if (bps > BigInt(MAX_BPS)) {
@@ -577,11 +575,6 @@ function toBps(value: number | bigint, field: string): number {
     });
   }
   return Number(bps);
-}
-
-function toToken(value: string): Hex {
-  if (value === "native") return ZERO_ADDRESS;
-  return toAddress(value, "token");
 }
 
 function toTermsHash(value: string): Hex {
@@ -612,15 +605,6 @@ function toText(value: string, field: string): string {
   return value;
 }
 
-function toBool(value: boolean, field: string): boolean {
-  if (typeof value !== "boolean") {
-    throw new InvalidInputError(`${field} must be true or false`, {
-      details: `got ${String(value)}`,
-    });
-  }
-  return value;
-}
-
 function toRole(role: RevenueRole): number {
   const index = ROLES.indexOf(role);
   if (index < 0) {
@@ -645,16 +629,6 @@ function toOffer(offer: Offer): Offer {
     nonce: toUint(offer.nonce, 256, "offer.nonce"),
     deadline: toUint(offer.deadline, 256, "offer.deadline", "a unix time in seconds"),
   };
-}
-
-function enumName<T>(names: readonly T[], value: bigint, what: string): T {
-  const name = names[Number(value)];
-  if (name === undefined) throw new CitizenDataError(`Unknown ${what} ${value} from the contract`);
-  return name;
-}
-
-function nullIfZero(address: string): Hex | null {
-  return address === ZERO_ADDRESS ? null : (address as Hex);
 }
 
 function priceAboveLimit(price: bigint, maxPrice: bigint, productId: bigint): InvalidInputError {

@@ -26,10 +26,15 @@ import { ConsentClient, type CategoryInput, type Signed } from "./consent.js";
 import {
   ContractClient,
   ZERO_ADDRESS,
+  enumName,
+  nullIfZero,
   signTypedDataWith,
   toAddress,
+  toBool,
   toDomain,
+  toNonZeroAddress,
   toPurposeId,
+  toToken,
   toUint,
   type PurposeInput,
   type RevertSource,
@@ -725,23 +730,6 @@ function toPoolId(value: bigint | number): bigint {
   return toUint(value, 256, "poolId");
 }
 
-function toNonZeroAddress(value: string, field: string): Hex {
-  const address = toAddress(value, field);
-  if (address === ZERO_ADDRESS) {
-    throw new InvalidInputError(`${field} must not be the zero address`);
-  }
-  return address;
-}
-
-function toBool(value: boolean, field: string): boolean {
-  if (typeof value !== "boolean") {
-    throw new InvalidInputError(`${field} must be true or false`, {
-      details: `got ${String(value)}`,
-    });
-  }
-  return value;
-}
-
 function toShare(value: number | bigint, field: string): number {
   const bps = toUint(value, 16, field, "a number of basis points");
   if (bps > BigInt(BPS)) {
@@ -767,11 +755,6 @@ function toPositiveAmount(value: bigint | number, field: string): bigint {
   const amount = toUint(value, 256, field, "an amount in the token's smallest unit");
   if (amount === 0n) throw new InvalidInputError(`${field} must be more than zero`);
   return amount;
-}
-
-function toToken(value: string): Hex {
-  if (value === "native") return ZERO_ADDRESS;
-  return toAddress(value, "token");
 }
 
 function toSignature(value: string): Hex {
@@ -856,16 +839,6 @@ function toClaimRequest(request: ClaimRequest): ClaimRequest {
     nonce: toUint(request.nonce, 256, "request.nonce"),
     deadline: toUint(request.deadline, 256, "request.deadline", "a unix time in seconds"),
   };
-}
-
-function enumName<T>(names: readonly T[], value: bigint, what: string): T {
-  const name = names[Number(value)];
-  if (name === undefined) throw new CitizenDataError(`Unknown ${what} ${value} from the contract`);
-  return name;
-}
-
-function nullIfZero(address: string): Hex | null {
-  return address === ZERO_ADDRESS ? null : (address as Hex);
 }
 
 function tokenOf(address: string): PaymentToken {

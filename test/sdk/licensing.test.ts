@@ -1122,8 +1122,32 @@ describe("LicensingClient", () => {
           "cityBps + providerBps",
         ],
         [() => licensing.publish({ ...base, purposes: [] }), "purposes"],
+        [
+          () => licensing.publish({ ...base, purposes: R_AND_D as unknown as string[] }),
+          "purposes must be a list of purposes",
+        ],
+        [
+          () => licensing.publish({ ...base, purposes: [ethers.ZeroHash] }),
+          "purposes[0] must not be the zero id",
+        ],
+        [
+          () => licensing.publish({ ...base, renewable: "yes" as unknown as boolean }),
+          "renewable must be true or false",
+        ],
+        [
+          () => licensing.publish({ ...base, metadataURI: 7 as unknown as string }),
+          "metadataURI must be a string",
+        ],
         [() => licensing.publish({ ...base, termsHash: "0x12" }), "termsHash"],
+        [
+          () => licensing.publish({ ...base, termsHash: ethers.ZeroHash }),
+          "termsHash must not be zero",
+        ],
         [() => licensing.registerParties({ city: "0xnope", contributors: city.address }), "city"],
+        [
+          () => licensing.registerParties({ city: city.address, contributors: ethers.ZeroAddress }),
+          "contributors must not be the zero address",
+        ],
         [() => licensing.setArbiter({ productId: -1, arbiter: null }), "productId"],
         [() => as(buyer).withdraw({ productId: perpetualId, role: "citizens" as "city" }), "role"],
         [
