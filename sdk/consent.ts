@@ -4,6 +4,8 @@ import { ConsentRegistry__factory } from "../typechain-types/factories/consent/C
 import {
   ContractClient,
   ZERO_ADDRESS,
+  enumName,
+  nullIfZero,
   signTypedDataWith,
   toAddress,
   toBytes32,
@@ -15,7 +17,7 @@ import {
 } from "./contract-client.js";
 import { resolveContract, type ConnectOptions, type ContractTarget } from "./deployments.js";
 import { MAX_CATEGORIES, resolveTerm, type CategoryRef } from "./dpv.js";
-import { CitizenDataError, InvalidInputError } from "./errors.js";
+import { InvalidInputError } from "./errors.js";
 import {
   consentTypedData,
   type ConsentDomain,
@@ -725,7 +727,7 @@ export class ConsentClient extends ContractClient<ConsentRegistry> {
       this.contract.getSubject(toAddress(params.subject, "subject")),
     );
     return {
-      operator: state.operator === ZERO_ADDRESS ? null : (state.operator as Hex),
+      operator: nullIfZero(state.operator),
       epoch: Number(state.epoch),
       nonce: state.nonce,
     };
@@ -819,7 +821,7 @@ export class ConsentClient extends ContractClient<ConsentRegistry> {
       receiptHash: a.getValue("receiptHash") as Hex,
       nonce: a.getValue("nonce") as bigint,
       actor: a.getValue("actor") as Hex,
-      via: viaOf(a.getValue("via") as bigint),
+      via: viaOf(a),
     };
   }
 
@@ -835,7 +837,7 @@ export class ConsentClient extends ContractClient<ConsentRegistry> {
       validUntil: a.getValue("validUntil") as bigint,
       nonce: a.getValue("nonce") as bigint,
       actor: a.getValue("actor") as Hex,
-      via: viaOf(a.getValue("via") as bigint),
+      via: viaOf(a),
     };
   }
 
@@ -846,7 +848,7 @@ export class ConsentClient extends ContractClient<ConsentRegistry> {
       subject: a.getValue("subject") as Hex,
       epoch: Number(a.getValue("epoch")),
       actor: a.getValue("actor") as Hex,
-      via: viaOf(a.getValue("via") as bigint),
+      via: viaOf(a),
     };
   }
 
@@ -858,13 +860,12 @@ export class ConsentClient extends ContractClient<ConsentRegistry> {
       previousOperator: a.getValue("previousOperator") as Hex,
       operator: a.getValue("operator") as Hex,
       actor: a.getValue("actor") as Hex,
-      via: viaOf(a.getValue("via") as bigint),
+      via: viaOf(a),
     };
   }
 }
 
-function viaOf(value: bigint): Via {
-  const via = VIA[Number(value)];
-  if (!via) throw new CitizenDataError(`Unknown 'via' value ${value} in a registry event`);
-  return via;
+/** How the action of a registry event reached the registry. */
+function viaOf(args: LogDescription["args"]): Via {
+  return enumName(VIA, args.getValue("via") as bigint, "'via' value");
 }

@@ -158,6 +158,11 @@ export function toToken(value: string): Hex {
   return toAddress(value, "token");
 }
 
+/** A payment token as the contracts record it: the zero address is the chain's coin, `"native"`. */
+export function tokenOf(address: string): "native" | Hex {
+  return address === ZERO_ADDRESS ? "native" : (address as Hex);
+}
+
 /** `null` for the zero address, which the contracts read as "none"; the address otherwise. */
 export function nullIfZero(address: string): Hex | null {
   return address === ZERO_ADDRESS ? null : (address as Hex);

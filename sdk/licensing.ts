@@ -30,6 +30,7 @@ import {
   toDomain,
   toNonZeroAddress,
   toPurposeId,
+  tokenOf,
   toToken,
   toUint,
   type PurposeInput,
@@ -1719,7 +1720,7 @@ export class LicensingClient extends ContractClient<DataLicensing> {
 function productTermsOf(productId: bigint, p: IDataLicensing.ProductStructOutput): ProductTerms {
   return {
     productId,
-    token: p.token === ZERO_ADDRESS ? "native" : (p.token as Hex),
+    token: tokenOf(p.token),
     price: p.price,
     partiesId: Number(p.partiesId),
     period: p.period,

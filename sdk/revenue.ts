@@ -34,6 +34,7 @@ import {
   toDomain,
   toNonZeroAddress,
   toPurposeId,
+  tokenOf,
   toToken,
   toUint,
   type PurposeInput,
@@ -839,10 +840,6 @@ function toClaimRequest(request: ClaimRequest): ClaimRequest {
     nonce: toUint(request.nonce, 256, "request.nonce"),
     deadline: toUint(request.deadline, 256, "request.deadline", "a unix time in seconds"),
   };
-}
-
-function tokenOf(address: string): PaymentToken {
-  return address === ZERO_ADDRESS ? "native" : (address as Hex);
 }
 
 /** A pool's terms from the contract's `PoolParams` (an event) or `Pool` (a view). */
