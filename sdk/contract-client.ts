@@ -20,6 +20,7 @@ import {
   type TransactionReceipt,
 } from "ethers";
 import { resolveTerm, termOf, type Hex, type PurposeRef } from "./dpv.js";
+import { Erc20 } from "./erc20.js";
 import {
   CitizenDataError,
   ContractRevertError,
@@ -445,6 +446,36 @@ export abstract class ContractClient<C extends BaseContract> {
       );
     }
     return runner as Signer;
+  }
+
+  /**
+   * Makes sure this contract may take `amount` of an ERC-20 `token` from the signer. When the allowance is
+   * short the call is simulated first, so that the contract's own refusal (paused, not a member, …) is reported
+   * instead of an approval being sent for nothing; then the SDK approves exactly `amount` if `approve` is set,
+   * or throws `refuse(allowance)`.
+   *
+   * @param tokenSource How the token's reverts are explained, for the approval.
+   */
+  protected async ensureAllowance(params: {
+    token: Hex;
+    amount: bigint;
+    approve: boolean;
+    simulate: () => Promise<unknown>;
+    tokenSource: RevertSource;
+    refuse: (allowance: bigint) => InvalidInputError;
+  }): Promise<void> {
+    const owner = toAddress(await this.signer().getAddress(), "signer");
+    const erc20 = new Erc20(params.token, this.contract.runner);
+    const allowance = await this.read(() => erc20.allowance(owner, this.address));
+    if (allowance >= params.amount) return;
+    try {
+      await params.simulate();
+    } catch (error) {
+      const decoded = this.decode(error);
+      if (!ContractClient.isRevert(decoded, "ERC20InsufficientAllowance")) throw decoded;
+    }
+    if (!params.approve) throw params.refuse(allowance);
+    await this.transact(() => erc20.approve(this.address, params.amount), [params.tokenSource]);
   }
 
   /** The latest block's timestamp. */

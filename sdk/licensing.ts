@@ -1680,9 +1680,7 @@ export class LicensingClient extends ContractClient<DataLicensing> {
 
   /**
    * Prepares a payment of `amount`: the native coin to send with the call, or, for an ERC-20, an allowance
-   * that covers it. When the allowance is short the call is simulated first, so that the contract's own
-   * refusal (paused, purpose, already licensed, …) is reported instead of an approval being sent for nothing;
-   * then the SDK approves exactly `amount` if `approve` is set, or refuses with the allowance it found.
+   * that covers it (see {@link ContractClient.ensureAllowance}).
    */
   private async pay(
     token: string,
@@ -1691,28 +1689,18 @@ export class LicensingClient extends ContractClient<DataLicensing> {
     simulate: () => Promise<unknown>,
   ): Promise<bigint> {
     if (token === ZERO_ADDRESS) return amount;
-    const owner = toAddress(await this.signer().getAddress(), "signer");
-    const erc20 = new Erc20(token as Hex, this.contract.runner);
-    const allowance = await this.read(() => erc20.allowance(owner, this.address));
-    if (allowance >= amount) return 0n;
-    try {
-      await simulate();
-    } catch (error) {
-      const decoded = this.decode(error);
-      if (
-        !(decoded instanceof ContractRevertError) ||
-        decoded.errorName !== "ERC20InsufficientAllowance"
-      ) {
-        throw decoded;
-      }
-    }
-    if (!approve) {
-      throw new InvalidInputError(
-        `allowance: the licensing contract (${this.address}) may transfer ${allowance} of your tokens, ` +
-          `less than the ${amount} to pay: approve it first, or pass approve: true`,
-      );
-    }
-    await this.transact(() => erc20.approve(this.address, amount), [TOKEN_SOURCE]);
+    await this.ensureAllowance({
+      token: token as Hex,
+      amount,
+      approve,
+      simulate,
+      tokenSource: TOKEN_SOURCE,
+      refuse: (allowance) =>
+        new InvalidInputError(
+          `allowance: the licensing contract (${this.address}) may transfer ${allowance} of your tokens, ` +
+            `less than the ${amount} to pay: approve it first, or pass approve: true`,
+        ),
+    });
     return 0n;
   }
 }

@@ -43,7 +43,7 @@ import {
 } from "./contract-client.js";
 import { resolveContract, type ConnectOptions, type ContractTarget } from "./deployments.js";
 import type { Hex } from "./dpv.js";
-import { ERC20_ABI, Erc20 } from "./erc20.js";
+import { ERC20_ABI } from "./erc20.js";
 import { CitizenDataError, ContractRevertError, InvalidInputError } from "./errors.js";
 import type { PaymentToken } from "./licensing.js";
 import {
@@ -2129,9 +2129,7 @@ export class RevenueClient extends ContractClient<RevenuePool> {
 
   /**
    * Prepares a payment of `amount` into a pool: the native coin to send with the call, or, for an ERC-20, an
-   * allowance that covers it. When the allowance is short the call is simulated first, so that the contract's
-   * own refusal is reported instead of an approval being sent for nothing; then the SDK approves exactly
-   * `amount` if `approve` is set, or refuses with the allowance it found.
+   * allowance that covers it (see {@link ContractClient.ensureAllowance}).
    */
   private async pay(
     token: PaymentToken,
@@ -2140,28 +2138,18 @@ export class RevenueClient extends ContractClient<RevenuePool> {
     simulate: () => Promise<unknown>,
   ): Promise<bigint> {
     if (token === "native") return amount;
-    const owner = toAddress(await this.signer().getAddress(), "signer");
-    const erc20 = new Erc20(token, this.contract.runner);
-    const allowance = await this.read(() => erc20.allowance(owner, this.address));
-    if (allowance >= amount) return 0n;
-    try {
-      await simulate();
-    } catch (error) {
-      const decoded = this.decode(error);
-      if (
-        !(decoded instanceof ContractRevertError) ||
-        decoded.errorName !== "ERC20InsufficientAllowance"
-      ) {
-        throw decoded;
-      }
-    }
-    if (!approve) {
-      throw new InvalidInputError(
-        `allowance: approve the pool contract (${this.address}) for ${amount} of the pool's token (${token}) first, ` +
-          `or pass approve: true; it may transfer ${allowance} of your tokens now`,
-      );
-    }
-    await this.transact(() => erc20.approve(this.address, amount), [TOKEN_SOURCE]);
+    await this.ensureAllowance({
+      token,
+      amount,
+      approve,
+      simulate,
+      tokenSource: TOKEN_SOURCE,
+      refuse: (allowance) =>
+        new InvalidInputError(
+          `allowance: approve the pool contract (${this.address}) for ${amount} of the pool's token (${token}) first, ` +
+            `or pass approve: true; it may transfer ${allowance} of your tokens now`,
+        ),
+    });
     return 0n;
   }
 }

@@ -715,7 +715,7 @@ describe("LicensingClient", () => {
     });
 
     it("refuses an ERC-20 purchase without allowance unless approve is set, sending nothing", async () => {
-      const { as, buyer, subscriptionId } = await loadFixture(licensingFixture);
+      const { as, buyer, address, subscriptionId } = await loadFixture(licensingFixture);
       const before = await nonceOf(buyer);
       await expectRejection(
         as(buyer).buy({
@@ -724,7 +724,8 @@ describe("LicensingClient", () => {
           maxPrice: SUBSCRIPTION_PRICE,
         }),
         InvalidInputError,
-        "approve",
+        `allowance: the licensing contract (${address}) may transfer 0 of your tokens, ` +
+          `less than the ${SUBSCRIPTION_PRICE} to pay: approve it first, or pass approve: true`,
       );
       expect(await nonceOf(buyer)).to.equal(before);
     });
