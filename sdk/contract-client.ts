@@ -80,7 +80,7 @@ const BYTES32 = /^0x[0-9a-fA-F]{64}$/;
 
 /** Renders a revert argument: a `bytes32` that is a known DPV term id as `Name (0x1234…abcd)`. */
 function describeTermId(value: unknown): string {
-  if (typeof value === "string" && /^0x[0-9a-fA-F]{64}$/.test(value)) {
+  if (typeof value === "string" && BYTES32.test(value)) {
     const term = termOf(value as Hex);
     if (term) return `${term.name} (${value.slice(0, 6)}…${value.slice(-4)})`;
   }
@@ -490,14 +490,13 @@ export abstract class ContractClient<C extends BaseContract> {
     deadline: bigint | number | undefined,
     lifetime: bigint,
   ): Promise<bigint> {
-    if (deadline !== undefined) {
-      const value =
-        typeof deadline === "bigint" || Number.isInteger(deadline) ? BigInt(deadline) : 0n;
-      if (value <= 0n) {
-        throw new InvalidInputError("deadline must be a unix time in seconds, in the future");
-      }
-      return toUint(value, 256, "deadline", "a unix time in seconds");
+    if (deadline === undefined) return (await this.latestTimestamp()) + lifetime;
+    const value = toUint(deadline, 256, "deadline", "a unix time in seconds");
+    if (value === 0n) {
+      throw new InvalidInputError("deadline must be a unix time in seconds, in the future", {
+        details: "got 0",
+      });
     }
-    return (await this.latestTimestamp()) + lifetime;
+    return value;
   }
 }

@@ -294,8 +294,15 @@ describe("ConsentClient", () => {
       await expectRejection(
         consent.signWithdrawAll(citizen, { deadline: 0n }),
         InvalidInputError,
-        "deadline",
+        "deadline must be a unix time in seconds, in the future",
       );
+      for (const deadline of [-1n, 1.5, 2n ** 256n]) {
+        await expectRejection(
+          consent.signWithdrawAll(citizen, { deadline }),
+          InvalidInputError,
+          "deadline must be a unix time in seconds below 2^256",
+        );
+      }
     });
 
     it("reports an expired signature as ContractRevertError naming the deadline", async () => {
