@@ -1122,6 +1122,14 @@ describe("LicensingClient", () => {
           () => licensing.publish({ ...base, cityBps: 6_000, providerBps: 5_000 }),
           "cityBps + providerBps",
         ],
+        [
+          () => licensing.publish({ ...base, cityBps: undefined }),
+          "cityBps and providerBps are required for a product without a revenue pool",
+        ],
+        [
+          () => licensing.publish({ ...base, poolId: 1n, cityBps: 100 }),
+          "a product that pays into a revenue pool is split by the pool's shares: leave cityBps and providerBps out",
+        ],
         [() => licensing.publish({ ...base, purposes: [] }), "purposes"],
         [
           () => licensing.publish({ ...base, purposes: R_AND_D as unknown as string[] }),
@@ -1165,6 +1173,21 @@ describe("LicensingClient", () => {
               period: 2n ** 64n,
             }),
           "period",
+        ],
+        [
+          () =>
+            licensing.signOffer(buyer, {
+              productId: perpetualId,
+              buyer: buyer.address,
+              purpose: R_AND_D,
+              price: 1n,
+              period: 0n,
+            }),
+          `signer ${buyer.address} is not the provider ${provider.address} of product ${perpetualId}: the contract would refuse the offer`,
+        ],
+        [
+          () => licensing.offerHash(null as unknown as Offer),
+          "offer must be an offer object (as signOffer returns it)",
         ],
         [
           () =>

@@ -15,6 +15,7 @@ import {
   categoryIds,
   purposeId,
   revenueTypedData,
+  type ClaimRequest,
   type PoolActivity,
 } from "../../sdk/index.js";
 import { expectRejection } from "../helpers/expect.js";
@@ -222,7 +223,14 @@ describe("RevenueClient", () => {
           () => revenue.createPool({ ...terms, categories: ["Location", "pd:Location"] }),
           "listed twice",
         ],
-        [() => revenue.createPool({ ...terms, purpose: `0x${"00".repeat(32)}` }), "purpose"],
+        [
+          () => revenue.createPool({ ...terms, purpose: `0x${"00".repeat(32)}` }),
+          "purpose must not be the zero id",
+        ],
+        [
+          () => revenue.createPool({ ...terms, shares: null as unknown as typeof SHARES }),
+          "shares must give platformBps, cityBps, providerBps and contributorsBps",
+        ],
       ];
       for (const [call, fragment] of cases)
         await expectRejection(call(), InvalidInputError, fragment);
@@ -1162,6 +1170,15 @@ describe("RevenueClient", () => {
               request: { ...signed.request, member: ethers.ZeroAddress as Hex },
             }),
           "request.member",
+        ],
+        [
+          () => revenue.joinBySig({ ...signed, request: null as unknown as typeof signed.request }),
+          "request must be a join request (as signJoin returns it)",
+        ],
+        [
+          () =>
+            revenue.claimBySig({ request: "claim" as unknown as ClaimRequest, signature: "0x12" }),
+          "request must be a claim request (as signClaim returns it)",
         ],
         [() => revenue.signClaim(stranger, { poolId: 1n, to: "0x0", fee: 0n }), "to"],
         [() => as(stranger).claim({ poolId: 1n, to: "nobody" }), "to"],
