@@ -4,6 +4,8 @@ import { ConsentRegistry__factory } from "../typechain-types/factories/consent/C
 import {
   ContractClient,
   ZERO_ADDRESS,
+  enumName,
+  nullIfZero,
   signTypedDataWith,
   toAddress,
   toBytes32,
@@ -13,14 +15,9 @@ import {
   type PurposeInput,
   type TransactionInfo,
 } from "./contract-client.js";
-import {
-  loadDeployment,
-  resolveContract,
-  type ConnectOptions,
-  type ContractTarget,
-} from "./deployments.js";
+import { resolveContract, type ConnectOptions, type ContractTarget } from "./deployments.js";
 import { MAX_CATEGORIES, resolveTerm, type CategoryRef } from "./dpv.js";
-import { CitizenDataError, InvalidInputError } from "./errors.js";
+import { InvalidInputError } from "./errors.js";
 import {
   consentTypedData,
   type ConsentDomain,
@@ -144,6 +141,8 @@ export const CONSENT_ERROR_EXPLANATIONS: Readonly<Record<string, string>> = {
   ConsentRegistryInvalidSignature:
     "The signature is not the subject's for this request, chain and registry (or the subject's wallet refused it).",
   ConsentRegistryUnknownCategorySet: "No category set with that id is registered.",
+  InvalidShortString: "A string given to the constructor is too long.",
+  StringTooLong: "A string given to the constructor is too long.",
 };
 
 const BYTES32 = /^0x[0-9a-fA-F]{64}$/;
@@ -249,10 +248,7 @@ export class ConsentClient extends ContractClient<ConsentRegistry> {
     runner: ContractRunner,
     options: ConnectOptions = {},
   ): Promise<ConsentClient> {
-    const provider = runner.provider;
-    if (!provider) throw new CitizenDataError("The runner has no provider to ask for the chain id");
-    const { chainId } = await provider.getNetwork();
-    return ConsentClient.connect(loadDeployment(chainId, options), runner, options);
+    return ConsentClient.connect(await ContractClient.chainIdOf(runner), runner, options);
   }
 
   /** The same client acting through another signer or provider. */
@@ -731,7 +727,7 @@ export class ConsentClient extends ContractClient<ConsentRegistry> {
       this.contract.getSubject(toAddress(params.subject, "subject")),
     );
     return {
-      operator: state.operator === ZERO_ADDRESS ? null : (state.operator as Hex),
+      operator: nullIfZero(state.operator),
       epoch: Number(state.epoch),
       nonce: state.nonce,
     };
@@ -825,7 +821,7 @@ export class ConsentClient extends ContractClient<ConsentRegistry> {
       receiptHash: a.getValue("receiptHash") as Hex,
       nonce: a.getValue("nonce") as bigint,
       actor: a.getValue("actor") as Hex,
-      via: viaOf(a.getValue("via") as bigint),
+      via: viaOf(a),
     };
   }
 
@@ -841,7 +837,7 @@ export class ConsentClient extends ContractClient<ConsentRegistry> {
       validUntil: a.getValue("validUntil") as bigint,
       nonce: a.getValue("nonce") as bigint,
       actor: a.getValue("actor") as Hex,
-      via: viaOf(a.getValue("via") as bigint),
+      via: viaOf(a),
     };
   }
 
@@ -852,7 +848,7 @@ export class ConsentClient extends ContractClient<ConsentRegistry> {
       subject: a.getValue("subject") as Hex,
       epoch: Number(a.getValue("epoch")),
       actor: a.getValue("actor") as Hex,
-      via: viaOf(a.getValue("via") as bigint),
+      via: viaOf(a),
     };
   }
 
@@ -864,13 +860,12 @@ export class ConsentClient extends ContractClient<ConsentRegistry> {
       previousOperator: a.getValue("previousOperator") as Hex,
       operator: a.getValue("operator") as Hex,
       actor: a.getValue("actor") as Hex,
-      via: viaOf(a.getValue("via") as bigint),
+      via: viaOf(a),
     };
   }
 }
 
-function viaOf(value: bigint): Via {
-  const via = VIA[Number(value)];
-  if (!via) throw new CitizenDataError(`Unknown 'via' value ${value} in a registry event`);
-  return via;
+/** How the action of a registry event reached the registry. */
+function viaOf(args: LogDescription["args"]): Via {
+  return enumName(VIA, args.getValue("via") as bigint, "'via' value");
 }

@@ -3,8 +3,8 @@
  * contract's event from it; turning reverts into {@link ContractRevertError}s; reading the chain's time;
  * and checking inputs (addresses, `bytes32` values, purposes, unsigned integers) before anything is sent.
  *
- * The clients ({@link ConsentClient}, {@link LicensingClient}) extend {@link ContractClient}; the checks are
- * plain functions.
+ * The clients ({@link ConsentClient}, {@link LicensingClient}, {@link RevenueClient}) extend
+ * {@link ContractClient}; the checks are plain functions.
  *
  * @module
  */
@@ -20,6 +20,7 @@ import {
   type TransactionReceipt,
 } from "ethers";
 import { resolveTerm, termOf, type Hex, type PurposeRef } from "./dpv.js";
+import { Erc20 } from "./erc20.js";
 import {
   CitizenDataError,
   ContractRevertError,
@@ -79,7 +80,7 @@ const BYTES32 = /^0x[0-9a-fA-F]{64}$/;
 
 /** Renders a revert argument: a `bytes32` that is a known DPV term id as `Name (0x1234…abcd)`. */
 function describeTermId(value: unknown): string {
-  if (typeof value === "string" && /^0x[0-9a-fA-F]{64}$/.test(value)) {
+  if (typeof value === "string" && BYTES32.test(value)) {
     const term = termOf(value as Hex);
     if (term) return `${term.name} (${value.slice(0, 6)}…${value.slice(-4)})`;
   }
@@ -125,6 +126,73 @@ export function toAddress(value: string, field: string): Hex {
   } catch (cause) {
     throw new InvalidInputError(`${field} is not an address: ${JSON.stringify(value)}`, { cause });
   }
+}
+
+/**
+ * Checks an address that must not be the zero address and returns it checksummed.
+ *
+ * @throws {InvalidInputError} Naming `field` when `value` is not an address, or is the zero address.
+ * @example
+ * ```ts
+ * const city = toNonZeroAddress(params.city, "city");
+ * ```
+ */
+export function toNonZeroAddress(value: string, field: string): Hex {
+  const address = toAddress(value, field);
+  if (address === ZERO_ADDRESS) {
+    throw new InvalidInputError(`${field} must not be the zero address`);
+  }
+  return address;
+}
+
+/**
+ * A payment token's address: `"native"` (the chain's coin) is the zero address, anything else must be an address.
+ *
+ * @throws {InvalidInputError} Naming `token` when `value` is neither `"native"` nor an address.
+ * @example
+ * ```ts
+ * toToken("native"); // ZERO_ADDRESS
+ * ```
+ */
+export function toToken(value: string): Hex {
+  if (value === "native") return ZERO_ADDRESS;
+  return toAddress(value, "token");
+}
+
+/** A payment token as the contracts record it: the zero address is the chain's coin, `"native"`. */
+export function tokenOf(address: string): "native" | Hex {
+  return address === ZERO_ADDRESS ? "native" : (address as Hex);
+}
+
+/** `null` for the zero address, which the contracts read as "none"; the address otherwise. */
+export function nullIfZero(address: string): Hex | null {
+  return address === ZERO_ADDRESS ? null : (address as Hex);
+}
+
+/**
+ * Checks that `value` is a boolean (a caller in plain JavaScript may pass anything).
+ *
+ * @throws {InvalidInputError} Naming `field` when `value` is not `true` or `false`.
+ */
+export function toBool(value: boolean, field: string): boolean {
+  if (typeof value !== "boolean") {
+    throw new InvalidInputError(`${field} must be true or false`, {
+      details: `got ${String(value)}`,
+    });
+  }
+  return value;
+}
+
+/**
+ * The name of a Solidity enum value the contract returned, from the names in declaration order.
+ *
+ * @param what What the enum is, for the message: `"licence model"`.
+ * @throws {CitizenDataError} When the contract returned a value the SDK does not know (a newer contract).
+ */
+export function enumName<T>(names: readonly T[], value: bigint, what: string): T {
+  const name = names[Number(value)];
+  if (name === undefined) throw new CitizenDataError(`Unknown ${what} ${value} from the contract`);
+  return name;
 }
 
 /**
@@ -342,6 +410,17 @@ export abstract class ContractClient<C extends BaseContract> {
     return decodeRevertWith(error, this.revertSources);
   }
 
+  /**
+   * The chain id of the runner's network, for `fromDeployment`: its provider is asked.
+   *
+   * @throws {CitizenDataError} When the runner has no provider.
+   */
+  protected static async chainIdOf(runner: ContractRunner): Promise<bigint> {
+    const provider = runner.provider;
+    if (!provider) throw new CitizenDataError("The runner has no provider to ask for the chain id");
+    return (await provider.getNetwork()).chainId;
+  }
+
   /** Whether `error` is a decoded revert named `errorName`. */
   protected static isRevert(error: unknown, errorName: string): boolean {
     return error instanceof ContractRevertError && error.errorName === errorName;
@@ -369,6 +448,36 @@ export abstract class ContractClient<C extends BaseContract> {
     return runner as Signer;
   }
 
+  /**
+   * Makes sure this contract may take `amount` of an ERC-20 `token` from the signer. When the allowance is
+   * short the call is simulated first, so that the contract's own refusal (paused, not a member, …) is reported
+   * instead of an approval being sent for nothing; then the SDK approves exactly `amount` if `approve` is set,
+   * or throws `refuse(allowance)`.
+   *
+   * @param tokenSource How the token's reverts are explained, for the approval.
+   */
+  protected async ensureAllowance(params: {
+    token: Hex;
+    amount: bigint;
+    approve: boolean;
+    simulate: () => Promise<unknown>;
+    tokenSource: RevertSource;
+    refuse: (allowance: bigint) => InvalidInputError;
+  }): Promise<void> {
+    const owner = toAddress(await this.signer().getAddress(), "signer");
+    const erc20 = new Erc20(params.token, this.contract.runner);
+    const allowance = await this.read(() => erc20.allowance(owner, this.address));
+    if (allowance >= params.amount) return;
+    try {
+      await params.simulate();
+    } catch (error) {
+      const decoded = this.decode(error);
+      if (!ContractClient.isRevert(decoded, "ERC20InsufficientAllowance")) throw decoded;
+    }
+    if (!params.approve) throw params.refuse(allowance);
+    await this.transact(() => erc20.approve(this.address, params.amount), [params.tokenSource]);
+  }
+
   /** The latest block's timestamp. */
   protected async latestTimestamp(): Promise<bigint> {
     const block = await this.provider().getBlock("latest");
@@ -381,14 +490,13 @@ export abstract class ContractClient<C extends BaseContract> {
     deadline: bigint | number | undefined,
     lifetime: bigint,
   ): Promise<bigint> {
-    if (deadline !== undefined) {
-      const value =
-        typeof deadline === "bigint" || Number.isInteger(deadline) ? BigInt(deadline) : 0n;
-      if (value <= 0n) {
-        throw new InvalidInputError("deadline must be a unix time in seconds, in the future");
-      }
-      return toUint(value, 256, "deadline", "a unix time in seconds");
+    if (deadline === undefined) return (await this.latestTimestamp()) + lifetime;
+    const value = toUint(deadline, 256, "deadline", "a unix time in seconds");
+    if (value === 0n) {
+      throw new InvalidInputError("deadline must be a unix time in seconds, in the future", {
+        details: "got 0",
+      });
     }
-    return (await this.latestTimestamp()) + lifetime;
+    return value;
   }
 }

@@ -21,22 +21,23 @@ import { RevenuePool__factory } from "../typechain-types/factories/revenue/Reven
 import {
   ContractClient,
   ZERO_ADDRESS,
+  enumName,
+  nullIfZero,
   signTypedDataWith,
   toAddress,
+  toBool,
   toBytes32,
   toDomain,
+  toNonZeroAddress,
   toPurposeId,
+  tokenOf,
+  toToken,
   toUint,
   type PurposeInput,
   type RevertSource,
   type TransactionInfo,
 } from "./contract-client.js";
-import {
-  loadDeployment,
-  resolveContract,
-  type ConnectOptions,
-  type ContractTarget,
-} from "./deployments.js";
+import { resolveContract, type ConnectOptions, type ContractTarget } from "./deployments.js";
 import type { Hex } from "./dpv.js";
 import { ERC20_ABI, Erc20 } from "./erc20.js";
 import { CitizenDataError, ContractRevertError, InvalidInputError } from "./errors.js";
@@ -567,13 +568,6 @@ function toProductId(value: bigint | number): bigint {
   return toUint(value, 256, "productId");
 }
 
-function toNonZeroAddress(value: string, field: string): Hex {
-  const address = toAddress(value, field);
-  if (address === ZERO_ADDRESS)
-    throw new InvalidInputError(`${field} must not be the zero address`);
-  return address;
-}
-
 function toBps(value: number | bigint, field: string): number {
   const bps = toUint(value, 16, field, "a number of basis points");
   if (bps > BigInt(MAX_BPS)) {
@@ -582,11 +576,6 @@ function toBps(value: number | bigint, field: string): number {
     });
   }
   return Number(bps);
-}
-
-function toToken(value: string): Hex {
-  if (value === "native") return ZERO_ADDRESS;
-  return toAddress(value, "token");
 }
 
 function toTermsHash(value: string): Hex {
@@ -617,15 +606,6 @@ function toText(value: string, field: string): string {
   return value;
 }
 
-function toBool(value: boolean, field: string): boolean {
-  if (typeof value !== "boolean") {
-    throw new InvalidInputError(`${field} must be true or false`, {
-      details: `got ${String(value)}`,
-    });
-  }
-  return value;
-}
-
 function toRole(role: RevenueRole): number {
   const index = ROLES.indexOf(role);
   if (index < 0) {
@@ -650,16 +630,6 @@ function toOffer(offer: Offer): Offer {
     nonce: toUint(offer.nonce, 256, "offer.nonce"),
     deadline: toUint(offer.deadline, 256, "offer.deadline", "a unix time in seconds"),
   };
-}
-
-function enumName<T>(names: readonly T[], value: bigint, what: string): T {
-  const name = names[Number(value)];
-  if (name === undefined) throw new CitizenDataError(`Unknown ${what} ${value} from the contract`);
-  return name;
-}
-
-function nullIfZero(address: string): Hex | null {
-  return address === ZERO_ADDRESS ? null : (address as Hex);
 }
 
 function priceAboveLimit(price: bigint, maxPrice: bigint, productId: bigint): InvalidInputError {
@@ -739,10 +709,7 @@ export class LicensingClient extends ContractClient<DataLicensing> {
     runner: ContractRunner,
     options: ConnectOptions = {},
   ): Promise<LicensingClient> {
-    const provider = runner.provider;
-    if (!provider) throw new CitizenDataError("The runner has no provider to ask for the chain id");
-    const { chainId } = await provider.getNetwork();
-    return LicensingClient.connect(loadDeployment(chainId, options), runner, options);
+    return LicensingClient.connect(await ContractClient.chainIdOf(runner), runner, options);
   }
 
   /**
@@ -1713,9 +1680,7 @@ export class LicensingClient extends ContractClient<DataLicensing> {
 
   /**
    * Prepares a payment of `amount`: the native coin to send with the call, or, for an ERC-20, an allowance
-   * that covers it. When the allowance is short the call is simulated first, so that the contract's own
-   * refusal (paused, purpose, already licensed, …) is reported instead of an approval being sent for nothing;
-   * then the SDK approves exactly `amount` if `approve` is set, or refuses with the allowance it found.
+   * that covers it (see {@link ContractClient.ensureAllowance}).
    */
   private async pay(
     token: string,
@@ -1724,28 +1689,18 @@ export class LicensingClient extends ContractClient<DataLicensing> {
     simulate: () => Promise<unknown>,
   ): Promise<bigint> {
     if (token === ZERO_ADDRESS) return amount;
-    const owner = toAddress(await this.signer().getAddress(), "signer");
-    const erc20 = new Erc20(token as Hex, this.contract.runner);
-    const allowance = await this.read(() => erc20.allowance(owner, this.address));
-    if (allowance >= amount) return 0n;
-    try {
-      await simulate();
-    } catch (error) {
-      const decoded = this.decode(error);
-      if (
-        !(decoded instanceof ContractRevertError) ||
-        decoded.errorName !== "ERC20InsufficientAllowance"
-      ) {
-        throw decoded;
-      }
-    }
-    if (!approve) {
-      throw new InvalidInputError(
-        `allowance: the licensing contract (${this.address}) may transfer ${allowance} of your tokens, ` +
-          `less than the ${amount} to pay: approve it first, or pass approve: true`,
-      );
-    }
-    await this.transact(() => erc20.approve(this.address, amount), [TOKEN_SOURCE]);
+    await this.ensureAllowance({
+      token: token as Hex,
+      amount,
+      approve,
+      simulate,
+      tokenSource: TOKEN_SOURCE,
+      refuse: (allowance) =>
+        new InvalidInputError(
+          `allowance: the licensing contract (${this.address}) may transfer ${allowance} of your tokens, ` +
+            `less than the ${amount} to pay: approve it first, or pass approve: true`,
+        ),
+    });
     return 0n;
   }
 }
@@ -1753,7 +1708,7 @@ export class LicensingClient extends ContractClient<DataLicensing> {
 function productTermsOf(productId: bigint, p: IDataLicensing.ProductStructOutput): ProductTerms {
   return {
     productId,
-    token: p.token === ZERO_ADDRESS ? "native" : (p.token as Hex),
+    token: tokenOf(p.token),
     price: p.price,
     partiesId: Number(p.partiesId),
     period: p.period,

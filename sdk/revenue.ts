@@ -26,23 +26,24 @@ import { ConsentClient, type CategoryInput, type Signed } from "./consent.js";
 import {
   ContractClient,
   ZERO_ADDRESS,
+  enumName,
+  nullIfZero,
   signTypedDataWith,
   toAddress,
+  toBool,
   toDomain,
+  toNonZeroAddress,
   toPurposeId,
+  tokenOf,
+  toToken,
   toUint,
   type PurposeInput,
   type RevertSource,
   type TransactionInfo,
 } from "./contract-client.js";
-import {
-  loadDeployment,
-  resolveContract,
-  type ConnectOptions,
-  type ContractTarget,
-} from "./deployments.js";
+import { resolveContract, type ConnectOptions, type ContractTarget } from "./deployments.js";
 import type { Hex } from "./dpv.js";
-import { ERC20_ABI, Erc20 } from "./erc20.js";
+import { ERC20_ABI } from "./erc20.js";
 import { CitizenDataError, ContractRevertError, InvalidInputError } from "./errors.js";
 import type { PaymentToken } from "./licensing.js";
 import {
@@ -730,23 +731,6 @@ function toPoolId(value: bigint | number): bigint {
   return toUint(value, 256, "poolId");
 }
 
-function toNonZeroAddress(value: string, field: string): Hex {
-  const address = toAddress(value, field);
-  if (address === ZERO_ADDRESS) {
-    throw new InvalidInputError(`${field} must not be the zero address`);
-  }
-  return address;
-}
-
-function toBool(value: boolean, field: string): boolean {
-  if (typeof value !== "boolean") {
-    throw new InvalidInputError(`${field} must be true or false`, {
-      details: `got ${String(value)}`,
-    });
-  }
-  return value;
-}
-
 function toShare(value: number | bigint, field: string): number {
   const bps = toUint(value, 16, field, "a number of basis points");
   if (bps > BigInt(BPS)) {
@@ -772,11 +756,6 @@ function toPositiveAmount(value: bigint | number, field: string): bigint {
   const amount = toUint(value, 256, field, "an amount in the token's smallest unit");
   if (amount === 0n) throw new InvalidInputError(`${field} must be more than zero`);
   return amount;
-}
-
-function toToken(value: string): Hex {
-  if (value === "native") return ZERO_ADDRESS;
-  return toAddress(value, "token");
 }
 
 function toSignature(value: string): Hex {
@@ -861,20 +840,6 @@ function toClaimRequest(request: ClaimRequest): ClaimRequest {
     nonce: toUint(request.nonce, 256, "request.nonce"),
     deadline: toUint(request.deadline, 256, "request.deadline", "a unix time in seconds"),
   };
-}
-
-function enumName<T>(names: readonly T[], value: bigint, what: string): T {
-  const name = names[Number(value)];
-  if (name === undefined) throw new CitizenDataError(`Unknown ${what} ${value} from the contract`);
-  return name;
-}
-
-function nullIfZero(address: string): Hex | null {
-  return address === ZERO_ADDRESS ? null : (address as Hex);
-}
-
-function tokenOf(address: string): PaymentToken {
-  return address === ZERO_ADDRESS ? "native" : (address as Hex);
 }
 
 /** A pool's terms from the contract's `PoolParams` (an event) or `Pool` (a view). */
@@ -1033,10 +998,7 @@ export class RevenueClient extends ContractClient<RevenuePool> {
     runner: ContractRunner,
     options: ConnectOptions = {},
   ): Promise<RevenueClient> {
-    const provider = runner.provider;
-    if (!provider) throw new CitizenDataError("The runner has no provider to ask for the chain id");
-    const { chainId } = await provider.getNetwork();
-    return RevenueClient.connect(loadDeployment(chainId, options), runner, options);
+    return RevenueClient.connect(await ContractClient.chainIdOf(runner), runner, options);
   }
 
   /**
@@ -2167,9 +2129,7 @@ export class RevenueClient extends ContractClient<RevenuePool> {
 
   /**
    * Prepares a payment of `amount` into a pool: the native coin to send with the call, or, for an ERC-20, an
-   * allowance that covers it. When the allowance is short the call is simulated first, so that the contract's
-   * own refusal is reported instead of an approval being sent for nothing; then the SDK approves exactly
-   * `amount` if `approve` is set, or refuses with the allowance it found.
+   * allowance that covers it (see {@link ContractClient.ensureAllowance}).
    */
   private async pay(
     token: PaymentToken,
@@ -2178,28 +2138,18 @@ export class RevenueClient extends ContractClient<RevenuePool> {
     simulate: () => Promise<unknown>,
   ): Promise<bigint> {
     if (token === "native") return amount;
-    const owner = toAddress(await this.signer().getAddress(), "signer");
-    const erc20 = new Erc20(token, this.contract.runner);
-    const allowance = await this.read(() => erc20.allowance(owner, this.address));
-    if (allowance >= amount) return 0n;
-    try {
-      await simulate();
-    } catch (error) {
-      const decoded = this.decode(error);
-      if (
-        !(decoded instanceof ContractRevertError) ||
-        decoded.errorName !== "ERC20InsufficientAllowance"
-      ) {
-        throw decoded;
-      }
-    }
-    if (!approve) {
-      throw new InvalidInputError(
-        `allowance: approve the pool contract (${this.address}) for ${amount} of the pool's token (${token}) first, ` +
-          `or pass approve: true; it may transfer ${allowance} of your tokens now`,
-      );
-    }
-    await this.transact(() => erc20.approve(this.address, amount), [TOKEN_SOURCE]);
+    await this.ensureAllowance({
+      token,
+      amount,
+      approve,
+      simulate,
+      tokenSource: TOKEN_SOURCE,
+      refuse: (allowance) =>
+        new InvalidInputError(
+          `allowance: approve the pool contract (${this.address}) for ${amount} of the pool's token (${token}) first, ` +
+            `or pass approve: true; it may transfer ${allowance} of your tokens now`,
+        ),
+    });
     return 0n;
   }
 }

@@ -10,6 +10,7 @@ import { verifyTypedData } from "ethers";
 import { z } from "zod";
 import type { Signed } from "./consent.js";
 import {
+  CONSENT_TYPES,
   consentTypedData,
   type ConsentDomain,
   type ConsentPrimaryType,
@@ -63,7 +64,7 @@ function file<P extends ConsentPrimaryType, R extends z.ZodType>(primaryType: P,
   });
 }
 
-const TYPES = ["GrantRequest", "WithdrawRequest", "WithdrawAllRequest", "SetOperatorRequest"];
+const TYPES = Object.keys(CONSENT_TYPES);
 
 const signedRequestSchema = z.discriminatedUnion(
   "type",
@@ -180,7 +181,11 @@ export function parseSignedRequest(input: unknown, what = "the signed request"):
  * ```
  */
 export function recoverRequestSigner(file: SignedRequestFile): Hex {
-  const typed = typedDataOf(file);
+  const typed = consentTypedData<ConsentPrimaryType>(
+    file.domain,
+    file.primaryType,
+    file.signed.request,
+  );
   const types = typed.types as unknown as Record<string, { name: string; type: string }[]>;
   return verifyTypedData(
     typed.domain,
@@ -188,17 +193,4 @@ export function recoverRequestSigner(file: SignedRequestFile): Hex {
     typed.message as unknown as Record<string, unknown>,
     file.signed.signature,
   ) as Hex;
-}
-
-function typedDataOf(file: SignedRequestFile) {
-  switch (file.primaryType) {
-    case "GrantRequest":
-      return consentTypedData(file.domain, file.primaryType, file.signed.request);
-    case "WithdrawRequest":
-      return consentTypedData(file.domain, file.primaryType, file.signed.request);
-    case "WithdrawAllRequest":
-      return consentTypedData(file.domain, file.primaryType, file.signed.request);
-    case "SetOperatorRequest":
-      return consentTypedData(file.domain, file.primaryType, file.signed.request);
-  }
 }

@@ -3,7 +3,9 @@ import { network } from "hardhat";
 import { Wallet, id, keccak256, toBeHex } from "ethers";
 import { privateKeyToAccount } from "viem/accounts";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
+import { ConsentRegistry__factory } from "../../typechain-types/index.js";
 import {
+  CONSENT_ERROR_EXPLANATIONS,
   ConsentClient,
   ContractRevertError,
   InvalidInputError,
@@ -16,6 +18,7 @@ import {
   categoryIds,
 } from "../../sdk/index.js";
 import { expectRejection } from "../helpers/expect.js";
+import { expectEveryErrorExplained } from "../helpers/sdk.js";
 
 const { ethers, networkHelpers } = await network.create();
 const { loadFixture, time } = networkHelpers;
@@ -172,6 +175,14 @@ describe("ConsentClient", () => {
       expect(error.contractName).to.equal("ConsentRegistry");
       expect(error.shortMessage).to.contain("validUntil must not be before the current block time");
     });
+
+    it("explains every error the registry can raise", () => {
+      const errors = expectEveryErrorExplained(
+        ConsentRegistry__factory.abi,
+        CONSENT_ERROR_EXPLANATIONS,
+      );
+      expect(errors.length).to.be.greaterThan(15);
+    });
   });
 
   describe("signed requests", () => {
@@ -283,8 +294,15 @@ describe("ConsentClient", () => {
       await expectRejection(
         consent.signWithdrawAll(citizen, { deadline: 0n }),
         InvalidInputError,
-        "deadline",
+        "deadline must be a unix time in seconds, in the future",
       );
+      for (const deadline of [-1n, 1.5, 2n ** 256n]) {
+        await expectRejection(
+          consent.signWithdrawAll(citizen, { deadline }),
+          InvalidInputError,
+          "deadline must be a unix time in seconds below 2^256",
+        );
+      }
     });
 
     it("reports an expired signature as ContractRevertError naming the deadline", async () => {

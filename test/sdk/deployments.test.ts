@@ -5,11 +5,13 @@ import path from "node:path";
 import { network } from "hardhat";
 import { id } from "ethers";
 import {
+  CitizenDataError,
   ConsentClient,
   DEFAULT_DEPLOYMENTS_DIRECTORY,
   DeploymentNotFoundError,
   InvalidInputError,
   LicensingClient,
+  RevenueClient,
   contractAddress,
   listDeployments,
   loadDeployment,
@@ -385,6 +387,17 @@ describe("SDK deployments", () => {
         DeploymentNotFoundError,
         "No deployment of the contracts is known",
       );
+    });
+
+    it("fromDeployment refuses a runner without a provider to ask for the chain id", async () => {
+      const offline = ethers.Wallet.createRandom();
+      for (const Client of [ConsentClient, LicensingClient, RevenueClient]) {
+        await expectRejection(
+          Client.fromDeployment(offline),
+          CitizenDataError,
+          "The runner has no provider to ask for the chain id",
+        );
+      }
     });
   });
 });

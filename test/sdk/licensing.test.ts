@@ -19,6 +19,7 @@ import {
   type Sale,
 } from "../../sdk/index.js";
 import { expectRejection } from "../helpers/expect.js";
+import { expectEveryErrorExplained } from "../helpers/sdk.js";
 
 const { ethers, networkHelpers } = await network.create();
 const { loadFixture, time } = networkHelpers;
@@ -714,7 +715,7 @@ describe("LicensingClient", () => {
     });
 
     it("refuses an ERC-20 purchase without allowance unless approve is set, sending nothing", async () => {
-      const { as, buyer, subscriptionId } = await loadFixture(licensingFixture);
+      const { as, buyer, address, subscriptionId } = await loadFixture(licensingFixture);
       const before = await nonceOf(buyer);
       await expectRejection(
         as(buyer).buy({
@@ -723,7 +724,8 @@ describe("LicensingClient", () => {
           maxPrice: SUBSCRIPTION_PRICE,
         }),
         InvalidInputError,
-        "approve",
+        `allowance: the licensing contract (${address}) may transfer 0 of your tokens, ` +
+          `less than the ${SUBSCRIPTION_PRICE} to pay: approve it first, or pass approve: true`,
       );
       expect(await nonceOf(buyer)).to.equal(before);
     });
@@ -1120,9 +1122,41 @@ describe("LicensingClient", () => {
           () => licensing.publish({ ...base, cityBps: 6_000, providerBps: 5_000 }),
           "cityBps + providerBps",
         ],
+        [
+          () => licensing.publish({ ...base, cityBps: undefined }),
+          "cityBps and providerBps are required for a product without a revenue pool",
+        ],
+        [
+          () => licensing.publish({ ...base, poolId: 1n, cityBps: 100 }),
+          "a product that pays into a revenue pool is split by the pool's shares: leave cityBps and providerBps out",
+        ],
         [() => licensing.publish({ ...base, purposes: [] }), "purposes"],
+        [
+          () => licensing.publish({ ...base, purposes: R_AND_D as unknown as string[] }),
+          "purposes must be a list of purposes",
+        ],
+        [
+          () => licensing.publish({ ...base, purposes: [ethers.ZeroHash] }),
+          "purposes[0] must not be the zero id",
+        ],
+        [
+          () => licensing.publish({ ...base, renewable: "yes" as unknown as boolean }),
+          "renewable must be true or false",
+        ],
+        [
+          () => licensing.publish({ ...base, metadataURI: 7 as unknown as string }),
+          "metadataURI must be a string",
+        ],
         [() => licensing.publish({ ...base, termsHash: "0x12" }), "termsHash"],
+        [
+          () => licensing.publish({ ...base, termsHash: ethers.ZeroHash }),
+          "termsHash must not be zero",
+        ],
         [() => licensing.registerParties({ city: "0xnope", contributors: city.address }), "city"],
+        [
+          () => licensing.registerParties({ city: city.address, contributors: ethers.ZeroAddress }),
+          "contributors must not be the zero address",
+        ],
         [() => licensing.setArbiter({ productId: -1, arbiter: null }), "productId"],
         [() => as(buyer).withdraw({ productId: perpetualId, role: "citizens" as "city" }), "role"],
         [
@@ -1139,6 +1173,21 @@ describe("LicensingClient", () => {
               period: 2n ** 64n,
             }),
           "period",
+        ],
+        [
+          () =>
+            licensing.signOffer(buyer, {
+              productId: perpetualId,
+              buyer: buyer.address,
+              purpose: R_AND_D,
+              price: 1n,
+              period: 0n,
+            }),
+          `signer ${buyer.address} is not the provider ${provider.address} of product ${perpetualId}: the contract would refuse the offer`,
+        ],
+        [
+          () => licensing.offerHash(null as unknown as Offer),
+          "offer must be an offer object (as signOffer returns it)",
         ],
         [
           () =>
@@ -1176,19 +1225,17 @@ describe("LicensingClient", () => {
     });
 
     it("explains every error the contract and its token can raise", () => {
-      const errors = DataLicensing__factory.abi
-        .filter((item) => item.type === "error")
-        .map((e) => e.name);
+      const errors = expectEveryErrorExplained(
+        DataLicensing__factory.abi,
+        LICENSING_ERROR_EXPLANATIONS,
+        [
+          "ERC20InsufficientAllowance",
+          "ERC20InsufficientBalance",
+          "ERC2612ExpiredSignature",
+          "ERC2612InvalidSigner",
+        ],
+      );
       expect(errors.length).to.be.greaterThan(30);
-      for (const name of [
-        ...errors,
-        "ERC20InsufficientAllowance",
-        "ERC20InsufficientBalance",
-        "ERC2612ExpiredSignature",
-        "ERC2612InvalidSigner",
-      ]) {
-        expect(LICENSING_ERROR_EXPLANATIONS[name], name).to.be.a("string").and.not.equal("");
-      }
     });
   });
 });

@@ -82,6 +82,7 @@ describe("SDK signed requests as JSON", () => {
       ),
     );
     if (withdraw.primaryType !== "WithdrawRequest") throw new Error("expected a WithdrawRequest");
+    expect(recoverRequestSigner(withdraw)).to.equal(citizen.address);
     expect((await consent.withdrawBySig(withdraw.signed)).subject).to.equal(citizen.address);
 
     const operator = parseSignedRequest(
@@ -100,6 +101,7 @@ describe("SDK signed requests as JSON", () => {
       signedRequestToJson(domain, "WithdrawAllRequest", await consent.signWithdrawAll(citizen)),
     );
     if (all.primaryType !== "WithdrawAllRequest") throw new Error("expected a WithdrawAllRequest");
+    expect(recoverRequestSigner(all)).to.equal(citizen.address);
     expect((await consent.withdrawAllBySig(all.signed)).epoch).to.equal(1);
   });
 
